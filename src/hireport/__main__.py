@@ -1,0 +1,3 @@
+from hireport.cli import app
+
+app()

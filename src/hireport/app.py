@@ -1,0 +1,45 @@
+"""The ASGI application: every dialect mounted on one app, with request ids, metrics and logs."""
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from hireport import __version__, ops
+from hireport.dialects import oauth
+from hireport.dialects.manage import create_manage_app
+from hireport.kit.auth import TokenAuthority
+from hireport.kit.clock import Clock
+from hireport.kit.db import Database
+from hireport.kit.runtime import Runtime
+from hireport.kit.storage import LocalStorage
+from hireport.kit.web import RuntimeDep
+from hireport.services import identity
+from hireport.settings import Settings
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Runtime:
+    """Connect to a migrated database and load the token signing keys."""
+    clock = clock or Clock()
+    db = db or Database(settings.resolved_database_url)
+    keys = identity.signing_keys(db, clock=clock)
+    tokens = TokenAuthority(keys=keys, issuer=settings.issuer, audience=settings.audience, clock=clock)
+    return Runtime(settings=settings, db=db, clock=clock, tokens=tokens,
+                   storage=LocalStorage(settings.documents_dir))
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(title="hireport", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/openapi.json")
+    app.state.runtime = runtime
+    app.include_router(oauth.router)
+    app.add_api_route("/healthz", _healthz, include_in_schema=False)
+    app.add_api_route("/metrics", ops.metrics_endpoint, include_in_schema=False)
+    app.mount("/manage", create_manage_app(runtime))
+    app.add_middleware(ops.RequestContextMiddleware)
+    return app
+
+
+def _healthz(rt: RuntimeDep) -> dict[str, str]:
+    """Alive and able to reach the database."""
+    with rt.db.transaction(write=False) as session:
+        session.execute(text("SELECT 1"))
+    return {"status": "ok", "version": __version__}

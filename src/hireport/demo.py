@@ -1,0 +1,177 @@
+"""`hireport demo`: tenant 218 with a realistic recruitment history, its clients, and partner `bg`.
+
+Idempotent: the data is created once; every run rotates the demo clients' secrets so it can print them.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireport.kit.auth import Caller
+from hireport.kit.clock import Clock
+from hireport.kit.runtime import Runtime
+from hireport.kit.scopes import BACKGROUND_CHECK_SCOPES, HIRE_SCOPES
+from hireport.models import ApplicationStatus, DocumentOwner, JobStatus, OAuthClient, Partner, Tenant
+from hireport.services import applicants, applications, documents, identity, jobs, offers
+from hireport.services.applicants import ApplicantFields
+from hireport.services.applications import ApplicationFields, FormAnswer
+from hireport.services.jobs import JobFields
+from hireport.services.offers import OfferFields
+
+DEMO_TENANT = 218
+DEMO_PARTNER = "bg"
+INTEGRATOR = "demo integrator"
+PROVIDER = "demo background checks"
+
+FIRST = ["Olivia", "Noah", "Amelia", "Jack", "Isla", "William", "Mia", "Oliver", "Ava", "Leo", "Grace", "Lucas",
+         "Chloe", "Henry", "Zoe", "Thomas", "Ruby", "James", "Sofia", "Ethan", "Maya", "Lachlan", "Aisha", "Kenji"]
+LAST = ["Smith", "Nguyen", "Williams", "Brown", "Wilson", "Taylor", "Johnson", "White", "Martin", "Anderson",
+        "Thompson", "Walker", "Harris", "Lee", "Ryan", "Robinson", "Kelly", "King", "Davies", "Singh", "Chen"]
+JOBS = [
+    ("Registered Nurse - Emergency", JobStatus.published), ("Payroll Officer", JobStatus.published),
+    ("Senior Software Engineer", JobStatus.published), ("Warehouse Team Leader", JobStatus.frozen),
+    ("Customer Service Consultant", JobStatus.closed), ("Graduate Accountant", JobStatus.closed),
+    ("HR Business Partner", JobStatus.approved), ("Data Analyst", JobStatus.waiting_approval),
+    ("Marketing Coordinator", JobStatus.draft), ("Site Safety Officer", JobStatus.canceled),
+    ("Store Manager - Parramatta", JobStatus.published), ("Legal Counsel", JobStatus.disapproved),
+]
+QUESTIONS = ["Do you have the right to work in Australia?", "Years of relevant experience",
+             "Notice period (weeks)", "Why do you want this role?"]
+ONBOARDING = ["Tax file number supplied", "Bank BSB", "Superannuation fund", "Emergency contact"]
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    client_id: str
+    client_secret: str
+    scopes: list[str]
+    tenant: int
+    partner: str | None
+
+
+def load(runtime: Runtime) -> list[DemoClient]:
+    """Create the demo data if absent; (re)issue the demo clients' secrets and return them."""
+    with runtime.db.transaction() as session:
+        if session.get(Tenant, DEMO_TENANT) is None:
+            _create_data(session, runtime)
+        return [
+            _client(session, runtime.clock, INTEGRATOR, list(HIRE_SCOPES), tenant_id=DEMO_TENANT),
+            _client(session, runtime.clock, PROVIDER, list(BACKGROUND_CHECK_SCOPES), partner=DEMO_PARTNER),
+        ]
+
+
+def _client(session: Session, clock: Clock, name: str, scopes: list[str], *, tenant_id: int | None = None,
+            partner: str | None = None) -> DemoClient:
+    client = session.scalar(select(OAuthClient).where(OAuthClient.name == name).order_by(OAuthClient.id))
+    if client is None:
+        client, secret = identity.create_client(session, name=name, scopes=scopes, tenant_id=tenant_id,
+                                                partner_code=partner, clock=clock)
+    else:
+        secret = identity.rotate_client_secret(session, client)
+    return DemoClient(client.client_id, secret, list(client.scopes), DEMO_TENANT, partner)
+
+
+def _create_data(session: Session, runtime: Runtime) -> None:
+    clock, rng = runtime.clock, random.Random(DEMO_TENANT)
+    identity.create_tenant(session, tenant_id=DEMO_TENANT, name="Acme Health (demo)", clock=clock)
+    if session.scalar(select(Partner).where(Partner.code == DEMO_PARTNER)) is None:
+        identity.create_partner(session, code=DEMO_PARTNER, name="BG Checks Pty Ltd", kind="background_check",
+                                clock=clock)
+    identity.enable_partner(session, tenant_id=DEMO_TENANT, partner_code=DEMO_PARTNER, clock=clock)
+    caller = Caller.operator(DEMO_TENANT)
+    now = clock.now()
+    for number, (title, status) in enumerate(JOBS, start=1):
+        job = jobs.create(session, caller, JobFields(
+            title=title, external_id=f"REQ-{2400 + number}", description=f"<p>Join Acme Health as a {title}.</p>",
+            summary=f"{title}, full time", num_vacancies=rng.randint(1, 4), salary=float(rng.randint(60, 180) * 1000),
+            hiring_deadline=(now + timedelta(days=30 + number)).date(), career_page_id=1,
+            cancel_reason="cancellation_requested_by_manager" if status == JobStatus.canceled else None,
+        ), clock=clock, status=status)
+        documents.upload(session, caller, runtime.storage, owner=DocumentOwner.job, owner_id=job.id,
+                         file_name=f"position-description-{number}.pdf", data=_pdf(f"Position description: {title}"),
+                         title="Position description", category="Position description", clock=clock)
+        if status in (JobStatus.draft, JobStatus.waiting_approval, JobStatus.approved, JobStatus.disapproved):
+            continue
+        for _ in range(rng.randint(20, 40)):
+            _apply(session, runtime, caller, rng, job.id, job_open=status in (JobStatus.published, JobStatus.frozen))
+
+
+def _apply(session: Session, runtime: Runtime, caller: Caller, rng: random.Random, job_id: int, *,
+           job_open: bool) -> None:
+    clock = runtime.clock
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    applicant = applicants.create(session, caller, ApplicantFields(
+        first_name=first, last_name=last, middle_name=rng.choice([None, "J", "Marie", "Lee"]),
+        email=f"{first}.{last}.{rng.randint(1, 99999)}@example.com".lower(),
+        phone=f"+61 4{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
+    ), clock=clock)
+    answers = [FormAnswer(question=QUESTIONS[0], answer=rng.choice(["Yes", "Yes", "No"])),
+               FormAnswer(question=QUESTIONS[1], answer=rng.randint(0, 15)),
+               FormAnswer(question=QUESTIONS[2], answer=rng.choice([0, 2, 4])),
+               FormAnswer(question=QUESTIONS[3], answer="I care about patient outcomes and teamwork.")]
+    roll = rng.random()
+    status = (ApplicationStatus.in_process if job_open or roll < 0.5 else
+              rng.choice([ApplicationStatus.reproved, ApplicationStatus.give_up]))
+    hired = roll > 0.9
+    application = applications.create(session, caller, ApplicationFields(
+        job_id=job_id, applicant_id=applicant.id, status=ApplicationStatus.hired if hired else status,
+        status_code="OFFER" if roll > 0.8 else "APPLIED", score=round(rng.uniform(40, 99), 1),
+        source=rng.choice(["Careers site", "SEEK", "LinkedIn", "Referral"]), current_step="Screening",
+        tags=rng.sample(["priority", "internal", "relocation", "graduate"], k=rng.randint(0, 2)), form_answers=answers,
+    ), clock=clock)
+    if rng.random() < 0.3:
+        documents.upload(session, caller, runtime.storage, owner=DocumentOwner.application, owner_id=application.id,
+                         file_name=f"{first}-{last}-resume.pdf", data=_pdf(f"Resume of {first} {last}"),
+                         title="Resume", category="Resume", clock=clock)
+    if roll > 0.8:
+        _offer(session, runtime, caller, rng, application.id, stage=rng.randint(0, 4))
+
+
+def _offer(session: Session, runtime: Runtime, caller: Caller, rng: random.Random, application_id: int, *,
+           stage: int) -> None:
+    """Stages: 0 offered, 1 accepted, 2 new-starter form complete, 3 processed, 4 processed by two systems."""
+    clock, now = runtime.clock, runtime.clock.now()
+    offer = offers.create(session, caller, application_id, OfferFields(
+        offer_made_at=now - timedelta(days=rng.randint(1, 20)), start_date=now + timedelta(days=rng.randint(14, 60)),
+        hours_per_week=rng.choice([38.0, 30.0, 20.0]), comments="Standard offer", pay_scale_id="HP-3",
+        attributes={"OfferSupplementary_Text1": "Parking included"},
+    ), clock=clock)
+    documents.upload(session, caller, runtime.storage, owner=DocumentOwner.offer, owner_id=offer.id,
+                     file_name=f"letter-of-offer-{offer.id}.pdf", data=_pdf(f"Letter of offer {offer.id}"),
+                     title="Letter of offer", category="Offer letter", clock=clock)
+    if stage >= 1:
+        offers.accept(session, caller, offer, clock=clock)
+    if stage >= 2:
+        answers = [FormAnswer(question=q, answer=a) for q, a in
+                   zip(ONBOARDING, ["Yes", "062-000", "AustralianSuper", "Sam Smith +61 400 000 000"], strict=True)]
+        offers.complete_onboarding_form(session, caller, offer, answers, clock=clock)
+    if stage >= 3:
+        offers.mark_processed(session, caller, offer, clock=clock)
+    if stage >= 4:
+        offers.mark_processed(session, caller, offer, clock=clock, action_type_id=1)
+
+
+def _pdf(text: str) -> bytes:
+    """A small valid one-page PDF showing `text`."""
+    safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    stream = f"BT /F1 14 Tf 72 720 Td ({safe}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -1,0 +1,1 @@
+"""One package per vendor API: each translates its wire format to service calls and back."""

@@ -1,0 +1,92 @@
+"""Tenants, partners and clients."""
+
+from fastapi import APIRouter, status
+from sqlalchemy.orm import Session
+
+from hireport.dialects.manage.auth import Operator
+from hireport.dialects.manage.schemas import (
+    ClientCreate,
+    ClientCreated,
+    ClientRead,
+    PartnerCreate,
+    PartnerRead,
+    TenantCreate,
+    TenantPartnerCreate,
+    TenantRead,
+)
+from hireport.kit.web import DbSession, RuntimeDep
+from hireport.models import OAuthClient
+from hireport.services import identity
+
+router = APIRouter()
+
+
+@router.post("/tenants", status_code=status.HTTP_201_CREATED, tags=["tenants"])
+def create_tenant(body: TenantCreate, session: DbSession, rt: RuntimeDep, _: Operator) -> TenantRead:
+    tenant = identity.create_tenant(session, tenant_id=body.id, name=body.name, clock=rt.clock)
+    return TenantRead.model_validate(tenant)
+
+
+@router.get("/tenants", tags=["tenants"])
+def list_tenants(session: DbSession, _: Operator) -> list[TenantRead]:
+    return [TenantRead.model_validate(t) for t in identity.list_tenants(session)]
+
+
+@router.get("/tenants/{tenant_id}", tags=["tenants"])
+def get_tenant(tenant_id: int, session: DbSession, _: Operator) -> TenantRead:
+    return TenantRead.model_validate(identity.get_tenant(session, tenant_id))
+
+
+@router.post("/partners", status_code=status.HTTP_201_CREATED, tags=["partners"])
+def create_partner(body: PartnerCreate, session: DbSession, rt: RuntimeDep, _: Operator) -> PartnerRead:
+    partner = identity.create_partner(session, code=body.code, name=body.name, kind=body.kind, clock=rt.clock)
+    return PartnerRead.model_validate(partner)
+
+
+@router.get("/partners", tags=["partners"])
+def list_partners(session: DbSession, _: Operator) -> list[PartnerRead]:
+    return [PartnerRead.model_validate(p) for p in identity.list_partners(session)]
+
+
+@router.get("/partners/{code}", tags=["partners"])
+def get_partner(code: str, session: DbSession, _: Operator) -> PartnerRead:
+    return PartnerRead.model_validate(identity.get_partner(session, code))
+
+
+@router.post("/tenants/{tenant_id}/partners", status_code=status.HTTP_201_CREATED, tags=["partners"])
+def enable_partner(tenant_id: int, body: TenantPartnerCreate, session: DbSession, rt: RuntimeDep,
+                   _: Operator) -> PartnerRead:
+    """Let the tenant use a partner, so the partner's clients may get tokens for it (idempotent)."""
+    partner = identity.enable_partner(session, tenant_id=tenant_id, partner_code=body.code, clock=rt.clock)
+    return PartnerRead.model_validate(partner)
+
+
+@router.get("/tenants/{tenant_id}/partners", tags=["partners"])
+def tenant_partners(tenant_id: int, session: DbSession, _: Operator) -> list[PartnerRead]:
+    identity.get_tenant(session, tenant_id)
+    return [PartnerRead.model_validate(p) for p in identity.tenant_partners(session, tenant_id)]
+
+
+@router.post("/clients", status_code=status.HTTP_201_CREATED, tags=["clients"])
+def create_client(body: ClientCreate, session: DbSession, rt: RuntimeDep, _: Operator) -> ClientCreated:
+    """Create a client of a tenant or of a partner. Its secret is in this answer and nowhere else."""
+    client, secret = identity.create_client(
+        session, name=body.name, scopes=body.scopes, tenant_id=body.tenant_id, partner_code=body.partner,
+        token_lifetime=body.token_lifetime, clock=rt.clock)
+    return ClientCreated(**client_view(session, client).model_dump(), client_secret=secret)
+
+
+@router.get("/clients", tags=["clients"])
+def list_clients(session: DbSession, _: Operator, tenant_id: int | None = None) -> list[ClientRead]:
+    return [client_view(session, c) for c in identity.list_clients(session, tenant_id=tenant_id)]
+
+
+@router.get("/clients/{client_id}", tags=["clients"])
+def get_client(client_id: str, session: DbSession, _: Operator) -> ClientRead:
+    return client_view(session, identity.get_client(session, client_id))
+
+
+def client_view(session: Session, client: OAuthClient) -> ClientRead:
+    return ClientRead(client_id=client.client_id, name=client.name, tenant_id=client.tenant_id,
+                      partner=identity.partner_code_of(session, client), scopes=client.scopes,
+                      token_lifetime=client.token_lifetime, created_at=client.created_at)

@@ -1,0 +1,178 @@
+"""A tenant's recruitment records: jobs, applicants, applications, offers and documents."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from hireport.dialects.manage.auth import OnTenant
+from hireport.dialects.manage.schemas import (
+    ApplicantRead,
+    ApplicationRead,
+    DocumentRead,
+    JobCreate,
+    JobRead,
+    OfferCreate,
+    OfferProcess,
+    OfferRead,
+    OnboardingFormSubmit,
+    PageOf,
+)
+from hireport.kit.web import DbSession, RuntimeDep, content_disposition
+from hireport.models import Document, DocumentOwner, JobStatus, Offer
+from hireport.services import applicants, applications, documents, jobs, offers
+from hireport.services.applicants import ApplicantFields
+from hireport.services.applications import ApplicationFields
+from hireport.services.jobs import JobFields
+from hireport.services.offers import OfferFields
+
+router = APIRouter(prefix="/tenants/{tenant_id}")
+
+Limit = Annotated[int, Query(ge=1, le=500)]
+
+
+@router.post("/jobs", status_code=status.HTTP_201_CREATED, tags=["jobs"])
+def create_job(body: JobCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> JobRead:
+    """Create a job in any status (operators seed data; the vendor dialects enforce the lifecycle)."""
+    fields = JobFields(**body.model_dump(exclude={"status"}, exclude_unset=True))
+    return JobRead.model_validate(jobs.create(session, caller, fields, clock=rt.clock, status=body.status))
+
+
+@router.get("/jobs", tags=["jobs"])
+def list_jobs(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
+              status: JobStatus | None = None) -> PageOf[JobRead]:
+    page = jobs.list_page(session, caller, limit=limit, cursor=cursor, status=status)
+    return PageOf(items=[JobRead.model_validate(j) for j in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/jobs/{job_id}", tags=["jobs"])
+def get_job(job_id: int, session: DbSession, caller: OnTenant) -> JobRead:
+    return JobRead.model_validate(jobs.get(session, caller, job_id))
+
+
+@router.patch("/jobs/{job_id}", tags=["jobs"])
+def update_job(job_id: int, body: JobFields, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> JobRead:
+    job = jobs.update(session, caller, jobs.get(session, caller, job_id), body, clock=rt.clock)
+    return JobRead.model_validate(job)
+
+
+@router.post("/applicants", status_code=status.HTTP_201_CREATED, tags=["applicants"])
+def create_applicant(body: ApplicantFields, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApplicantRead:
+    return ApplicantRead.model_validate(applicants.create(session, caller, body, clock=rt.clock))
+
+
+@router.get("/applicants", tags=["applicants"])
+def list_applicants(session: DbSession, caller: OnTenant, limit: Limit = 50,
+                    cursor: str | None = None) -> PageOf[ApplicantRead]:
+    page = applicants.list_page(session, caller, limit=limit, cursor=cursor)
+    return PageOf(items=[ApplicantRead.model_validate(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/applicants/{applicant_id}", tags=["applicants"])
+def get_applicant(applicant_id: int, session: DbSession, caller: OnTenant) -> ApplicantRead:
+    return ApplicantRead.model_validate(applicants.get(session, caller, applicant_id))
+
+
+@router.post("/applications", status_code=status.HTTP_201_CREATED, tags=["applications"])
+def create_application(body: ApplicationFields, session: DbSession, rt: RuntimeDep,
+                       caller: OnTenant) -> ApplicationRead:
+    """Create an application of an applicant to a job, with its application-form answers."""
+    return ApplicationRead.model_validate(applications.create(session, caller, body, clock=rt.clock))
+
+
+@router.get("/applications", tags=["applications"])
+def list_applications(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
+                      job_id: int | None = None) -> PageOf[ApplicationRead]:
+    page = applications.list_page(session, caller, limit=limit, cursor=cursor, job_id=job_id)
+    return PageOf(items=[ApplicationRead.model_validate(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/applications/{application_id}", tags=["applications"])
+def get_application(application_id: int, session: DbSession, caller: OnTenant) -> ApplicationRead:
+    return ApplicationRead.model_validate(applications.get(session, caller, application_id))
+
+
+@router.post("/offers", status_code=status.HTTP_201_CREATED, tags=["offers"])
+def create_offer(body: OfferCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
+    fields = OfferFields(**body.model_dump(exclude={"application_id"}))
+    offer = offers.create(session, caller, body.application_id, fields, clock=rt.clock)
+    return offer_view(session, offer)
+
+
+@router.get("/offers", tags=["offers"])
+def list_offers(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
+                application_id: int | None = None) -> PageOf[OfferRead]:
+    page = offers.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
+    return PageOf(items=[offer_view(session, o) for o in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/offers/{offer_id}", tags=["offers"])
+def get_offer(offer_id: int, session: DbSession, caller: OnTenant) -> OfferRead:
+    return offer_view(session, offers.get(session, caller, offer_id))
+
+
+@router.post("/offers/{offer_id}/accept", tags=["offers"])
+def accept_offer(offer_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
+    """The candidate's act: accept the offer (idempotent)."""
+    offer = offers.accept(session, caller, offers.get(session, caller, offer_id), clock=rt.clock)
+    return offer_view(session, offer)
+
+
+@router.post("/offers/{offer_id}/onboarding-form", tags=["offers"])
+def submit_onboarding_form(offer_id: int, body: OnboardingFormSubmit, session: DbSession, rt: RuntimeDep,
+                           caller: OnTenant) -> OfferRead:
+    """The new starter's act: submit the new-starter form of an accepted offer."""
+    offer = offers.get(session, caller, offer_id)
+    offers.complete_onboarding_form(session, caller, offer, body.answers, clock=rt.clock)
+    return offer_view(session, offer)
+
+
+@router.post("/offers/{offer_id}/process", tags=["offers"])
+def process_offer(offer_id: int, body: OfferProcess, session: DbSession, rt: RuntimeDep,
+                  caller: OnTenant) -> OfferRead:
+    """Mark the offer processed for an offer action type (0 = the default); twice is harmless."""
+    offer = offers.get(session, caller, offer_id)
+    offers.mark_processed(session, caller, offer, clock=rt.clock, action_type_id=body.action_type_id)
+    return offer_view(session, offer)
+
+
+@router.post("/documents", status_code=status.HTTP_201_CREATED, tags=["documents"])
+def upload_document(
+    session: DbSession, rt: RuntimeDep, caller: OnTenant, file: Annotated[UploadFile, File()],
+    owner_type: Annotated[DocumentOwner, Form()], owner_id: Annotated[int, Form()],
+    title: Annotated[str | None, Form()] = None, category: Annotated[str | None, Form()] = None,
+) -> DocumentRead:
+    """Upload a file (multipart) and attach it to a job, an application or an offer."""
+    document = documents.upload(
+        session, caller, rt.storage, owner=owner_type, owner_id=owner_id, file_name=file.filename or "",
+        data=file.file.read(), clock=rt.clock, title=title, mime_type=file.content_type, category=category)
+    return document_view(document)
+
+
+@router.get("/documents/{document_id}", tags=["documents"])
+def get_document(document_id: int, session: DbSession, caller: OnTenant) -> DocumentRead:
+    return document_view(documents.get(session, caller, document_id))
+
+
+@router.get("/documents/{document_id}/content", tags=["documents"], response_class=Response)
+def download_document(document_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> Response:
+    document = documents.get(session, caller, document_id)
+    return Response(documents.read_bytes(rt.storage, document), media_type=document.mime_type,
+                    headers={"Content-Disposition": content_disposition(document.file_name)})
+
+
+def offer_view(session: Session, offer: Offer) -> OfferRead:
+    return OfferRead(
+        **{name: getattr(offer, name) for name in OfferRead.model_fields
+           if name not in {"accepted", "form_complete", "processed_action_types"}},
+        accepted=offer.accepted_at is not None, form_complete=offer.form_completed_at is not None,
+        processed_action_types=offers.processed_action_types(session, offer),
+    )
+
+
+def document_view(document: Document) -> DocumentRead:
+    owner_type, owner_id = document.owner
+    return DocumentRead(owner_type=owner_type, owner_id=owner_id, extension=document.extension,
+                        **{n: getattr(document, n) for n in DocumentRead.model_fields
+                           if n not in {"owner_type", "owner_id", "extension"}})

@@ -1,0 +1,189 @@
+"""Request and response bodies of the management API (snake_case JSON)."""
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hireport.models import ApplicationStatus, DocumentOwner, JobStatus
+from hireport.services.applications import FormAnswer
+
+T = TypeVar("T")
+
+
+class Read(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class PageOf(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+class TenantCreate(BaseModel):
+    id: int = Field(gt=0, description="The tenant id integrators use, e.g. 218")
+    name: str = Field(min_length=1, max_length=200)
+
+
+class TenantRead(Read):
+    id: int
+    name: str
+    created_at: datetime
+
+
+class PartnerCreate(BaseModel):
+    code: str = Field(min_length=1, max_length=50, description="Short code, e.g. `bg`")
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(default="background_check", max_length=50)
+
+
+class PartnerRead(Read):
+    id: int
+    code: str
+    name: str
+    kind: str
+    created_at: datetime
+
+
+class TenantPartnerCreate(BaseModel):
+    code: str = Field(min_length=1, description="The partner's code")
+
+
+class ClientCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    scopes: list[str] | str = Field(description="Scopes the client may ask for (list or space-separated)")
+    tenant_id: int | None = Field(default=None, description="The tenant this client belongs to")
+    partner: str | None = Field(default=None, description="Or the code of the partner it belongs to")
+    token_lifetime: int = Field(default=300, description="Access token lifetime in seconds")
+
+
+class ClientRead(BaseModel):
+    client_id: str
+    name: str
+    tenant_id: int | None
+    partner: str | None
+    scopes: list[str]
+    token_lifetime: int
+    created_at: datetime
+
+
+class ClientCreated(ClientRead):
+    client_secret: str = Field(description="Shown once, now; only its hash is stored")
+
+
+class JobCreate(BaseModel):
+    title: str = Field(min_length=1, max_length=255)
+    status: JobStatus = JobStatus.draft
+    external_id: str | None = None
+    code: str | None = None
+    description: str | None = None
+    summary: str | None = None
+    num_vacancies: int | None = Field(default=None, ge=0)
+    hiring_deadline: date | None = None
+    career_page_id: int | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class JobRead(Read):
+    id: int
+    external_id: str | None
+    code: str
+    title: str
+    status: JobStatus
+    description: str | None
+    summary: str | None
+    num_vacancies: int | None
+    replacement_positions: int | None
+    career_page_id: int | None
+    hiring_deadline: date | None
+    custom_fields: list[dict[str, Any]]
+    attributes: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApplicantRead(Read):
+    id: int
+    first_name: str
+    middle_name: str | None
+    last_name: str
+    email: str
+    phone: str | None
+    attributes: dict[str, Any]
+    created_at: datetime
+
+
+class ApplicationRead(Read):
+    id: int
+    job_id: int
+    applicant_id: int
+    status: ApplicationStatus
+    status_code: str | None
+    order_of_merit: int | None
+    score: float | None
+    source: str | None
+    current_step: str | None
+    tags: list[str]
+    form_answers: list[FormAnswer]
+    created_at: datetime
+    updated_at: datetime
+
+
+class OfferCreate(BaseModel):
+    application_id: int
+    status: str = "Offered"
+    parent_offer_id: int | None = None
+    offer_made_at: datetime | None = None
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+    probation_end_date: datetime | None = None
+    hours_per_week: float | None = Field(default=None, ge=0)
+    hours_per_month: float | None = Field(default=None, ge=0)
+    comments: str | None = None
+    pay_scale_id: str | None = None
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class OfferRead(BaseModel):
+    id: int
+    application_id: int
+    parent_offer_id: int | None
+    status: str
+    accepted: bool
+    accepted_at: datetime | None
+    form_complete: bool
+    form_completed_at: datetime | None
+    onboarding_answers: list[FormAnswer]
+    processed_action_types: list[int] = Field(description="Offer action types that processed it (0 = none given)")
+    offer_made_at: datetime | None
+    start_date: datetime | None
+    end_date: datetime | None
+    probation_end_date: datetime | None
+    hours_per_week: float | None
+    hours_per_month: float | None
+    comments: str | None
+    pay_scale_id: str | None
+    attributes: dict[str, Any]
+    created_at: datetime
+
+
+class OnboardingFormSubmit(BaseModel):
+    answers: list[FormAnswer] = Field(min_length=1)
+
+
+class OfferProcess(BaseModel):
+    action_type_id: int = Field(default=0, ge=0)
+
+
+class DocumentRead(Read):
+    id: int
+    owner_type: DocumentOwner
+    owner_id: int
+    title: str
+    file_name: str
+    extension: str
+    mime_type: str
+    category: str | None
+    size_bytes: int
+    sha256: str
+    created_at: datetime

@@ -1,0 +1,3 @@
+from hireport.dialects.oauth.endpoints import router
+
+__all__ = ["router"]

@@ -1,0 +1,1 @@
+"""Shared primitives: database session, errors, auth, tenancy, paging, clock, ids."""

@@ -1,0 +1,30 @@
+"""The tables: one vendor-neutral schema that every dialect reads and writes."""
+
+from hireport.models.applicant import Applicant
+from hireport.models.application import Application, ApplicationStatus
+from hireport.models.base import Base
+from hireport.models.client import OAuthClient, OperatorCredential, SigningKeyRow
+from hireport.models.document import Document, DocumentOwner
+from hireport.models.job import Job, JobStatus
+from hireport.models.offer import DEFAULT_ACTION_TYPE, Offer, OfferProcessing
+from hireport.models.tenant import Partner, Tenant, TenantPartner
+
+__all__ = [
+    "DEFAULT_ACTION_TYPE",
+    "Applicant",
+    "Application",
+    "ApplicationStatus",
+    "Base",
+    "Document",
+    "DocumentOwner",
+    "Job",
+    "JobStatus",
+    "OAuthClient",
+    "Offer",
+    "OfferProcessing",
+    "OperatorCredential",
+    "Partner",
+    "SigningKeyRow",
+    "Tenant",
+    "TenantPartner",
+]

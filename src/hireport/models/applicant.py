@@ -1,0 +1,21 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hireport.models.base import Base, TenantScoped
+
+
+class Applicant(TenantScoped, Base):
+    """A person who applies (PageUp applicant, Gupy candidate)."""
+
+    __tablename__ = "applicants"
+
+    first_name: Mapped[str] = mapped_column(String(100))
+    middle_name: Mapped[str | None] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(320))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]

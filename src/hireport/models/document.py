@@ -1,0 +1,52 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hireport.models.base import Base, TenantScoped, ref
+
+
+class DocumentOwner(StrEnum):
+    job = "job"
+    application = "application"
+    offer = "offer"
+
+
+class Document(TenantScoped, Base):
+    """A file attached to a job, an application or an offer. Metadata here; bytes in storage."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        CheckConstraint(
+            "(CASE WHEN job_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN application_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN offer_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_owner",
+        ),
+    )
+
+    job_id: Mapped[int | None] = ref("jobs.id", nullable=True, index=True)
+    application_id: Mapped[int | None] = ref("applications.id", nullable=True, index=True)
+    offer_id: Mapped[int | None] = ref("offers.id", nullable=True, index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    file_name: Mapped[str] = mapped_column(String(255))
+    mime_type: Mapped[str] = mapped_column(String(127))
+    category: Mapped[str | None] = mapped_column(String(100))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+    @property
+    def owner(self) -> tuple[DocumentOwner, int]:
+        if self.job_id is not None:
+            return DocumentOwner.job, self.job_id
+        if self.application_id is not None:
+            return DocumentOwner.application, self.application_id
+        assert self.offer_id is not None
+        return DocumentOwner.offer, self.offer_id
+
+    @property
+    def extension(self) -> str:
+        _, dot, ext = self.file_name.rpartition(".")
+        return ext.lower() if dot else ""

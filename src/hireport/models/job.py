@@ -1,0 +1,64 @@
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hireport.models.base import Base, TenantScoped
+
+
+class JobStatus(StrEnum):
+    """A requisition's lifecycle (Gupy seed 004); the allowed moves live in `services.job_status`."""
+
+    draft = "draft"
+    waiting_approval = "waiting_approval"
+    approved = "approved"
+    disapproved = "disapproved"
+    published = "published"
+    frozen = "frozen"
+    canceled = "canceled"
+    closed = "closed"
+
+
+class Job(TenantScoped, Base):
+    """A job (PageUp) or job requisition (Gupy). `id` is PageUp's `lJobID`, `external_id` its
+    `sExternalJobID`, `code` Gupy's job code. Vendor-only fields round-trip in `attributes`."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "external_id"),
+        UniqueConstraint("tenant_id", "code"),
+        Index("ix_jobs_tenant_status", "tenant_id", "status", "id"),
+    )
+
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    code: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(255))
+    status: Mapped[JobStatus] = mapped_column(String(32))
+    description: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)
+    # Openings: Gupy's numVacancies is PageUp's NewPositions; ReplacementPositions is kept apart.
+    num_vacancies: Mapped[int | None]
+    replacement_positions: Mapped[int | None]
+    job_type: Mapped[str | None] = mapped_column(String(64))
+    publication_type: Mapped[str | None] = mapped_column(String(16))
+    department_id: Mapped[int | None]
+    role_id: Mapped[int | None]
+    branch_id: Mapped[int | None]
+    site_id: Mapped[str | None] = mapped_column(String(100))
+    owner_user_id: Mapped[str | None] = mapped_column(String(100))
+    career_page_id: Mapped[int | None]
+    salary: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
+    hiring_deadline: Mapped[date | None]
+    application_deadline: Mapped[date | None]
+    needed_date: Mapped[datetime | None]
+    position_start: Mapped[datetime | None]
+    position_end: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    quick_apply: Mapped[bool] = mapped_column(default=False)
+    cancel_reason: Mapped[str | None] = mapped_column(String(100))
+    custom_fields: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

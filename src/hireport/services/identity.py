@@ -1,0 +1,235 @@
+"""Tenants, partners, clients, operator credentials, signing keys, and the client-credentials grant."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireport.kit.auth import TokenAuthority, TokenClaims
+from hireport.kit.clock import Clock
+from hireport.kit.db import Database
+from hireport.kit.errors import Conflict, DomainError, InvalidInput, NotFound
+from hireport.kit.keys import SigningKey
+from hireport.kit.scopes import parse_scopes
+from hireport.kit.secrets import hash_secret, new_secret, secret_matches
+from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKeyRow, Tenant, TenantPartner
+
+DEFAULT_TOKEN_LIFETIME = 300
+
+
+# -- tenants and partners ---------------------------------------------------------------------------
+
+def create_tenant(session: Session, *, tenant_id: int, name: str, clock: Clock) -> Tenant:
+    if tenant_id <= 0:
+        raise InvalidInput("tenant id must be a positive integer", field="id")
+    if session.get(Tenant, tenant_id) is not None:
+        raise Conflict(f"tenant {tenant_id} already exists")
+    tenant = Tenant(id=tenant_id, name=name, settings={}, created_at=clock.now())
+    session.add(tenant)
+    session.flush()
+    return tenant
+
+
+def get_tenant(session: Session, tenant_id: int) -> Tenant:
+    tenant = session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound(f"tenant {tenant_id} not found")
+    return tenant
+
+
+def list_tenants(session: Session) -> list[Tenant]:
+    return list(session.scalars(select(Tenant).order_by(Tenant.id)))
+
+
+def create_partner(session: Session, *, code: str, name: str, kind: str, clock: Clock) -> Partner:
+    if not code or not code.replace("-", "").replace("_", "").isalnum():
+        raise InvalidInput("partner code must be letters, digits, '-' or '_'", field="code")
+    if session.scalar(select(Partner).where(Partner.code == code)) is not None:
+        raise Conflict(f"partner {code!r} already exists")
+    partner = Partner(code=code, name=name, kind=kind, created_at=clock.now())
+    session.add(partner)
+    session.flush()
+    return partner
+
+
+def get_partner(session: Session, code: str) -> Partner:
+    partner = session.scalar(select(Partner).where(Partner.code == code))
+    if partner is None:
+        raise NotFound(f"partner {code!r} not found")
+    return partner
+
+
+def list_partners(session: Session) -> list[Partner]:
+    return list(session.scalars(select(Partner).order_by(Partner.id)))
+
+
+def enable_partner(session: Session, *, tenant_id: int, partner_code: str, clock: Clock) -> Partner:
+    """Let tenant use partner (idempotent): the partner's clients may then get tokens for it."""
+    get_tenant(session, tenant_id)
+    partner = get_partner(session, partner_code)
+    if session.get(TenantPartner, (tenant_id, partner.id)) is None:
+        session.add(TenantPartner(tenant_id=tenant_id, partner_id=partner.id, created_at=clock.now()))
+        session.flush()
+    return partner
+
+
+def tenant_partners(session: Session, tenant_id: int) -> list[Partner]:
+    stmt = (select(Partner).join(TenantPartner, TenantPartner.partner_id == Partner.id)
+            .where(TenantPartner.tenant_id == tenant_id).order_by(Partner.id))
+    return list(session.scalars(stmt))
+
+
+# -- clients ----------------------------------------------------------------------------------------
+
+def create_client(session: Session, *, name: str, scopes: str | list[str], clock: Clock,
+                  tenant_id: int | None = None, partner_code: str | None = None,
+                  token_lifetime: int = DEFAULT_TOKEN_LIFETIME) -> tuple[OAuthClient, str]:
+    """A client of a tenant, or of a partner. Returns it with its secret, which is never shown again."""
+    if (tenant_id is None) == (partner_code is None):
+        raise InvalidInput("a client belongs to exactly one tenant or one partner", field="tenant")
+    if not 30 <= token_lifetime <= 86_400:
+        raise InvalidInput("token_lifetime must be between 30 and 86400 seconds", field="token_lifetime")
+    partner_id = get_partner(session, partner_code).id if partner_code else None
+    if tenant_id is not None:
+        get_tenant(session, tenant_id)
+    secret = new_secret()
+    client = OAuthClient(
+        client_id=new_secret()[:24].replace("-", "x").replace("_", "y"),
+        secret_hash=hash_secret(secret), name=name, tenant_id=tenant_id, partner_id=partner_id,
+        scopes=parse_scopes(scopes), token_lifetime=token_lifetime, created_at=clock.now(),
+    )
+    session.add(client)
+    session.flush()
+    return client, secret
+
+
+def rotate_client_secret(session: Session, client: OAuthClient) -> str:
+    secret = new_secret()
+    client.secret_hash = hash_secret(secret)
+    session.flush()
+    return secret
+
+
+def get_client(session: Session, client_id: str) -> OAuthClient:
+    client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+    if client is None:
+        raise NotFound(f"client {client_id!r} not found")
+    return client
+
+
+def list_clients(session: Session, *, tenant_id: int | None = None) -> list[OAuthClient]:
+    stmt = select(OAuthClient).order_by(OAuthClient.id)
+    if tenant_id is not None:
+        stmt = stmt.where(OAuthClient.tenant_id == tenant_id)
+    return list(session.scalars(stmt))
+
+
+def partner_code_of(session: Session, client: OAuthClient) -> str | None:
+    if client.partner_id is None:
+        return None
+    partner = session.get(Partner, client.partner_id)
+    return partner.code if partner else None
+
+
+# -- the client-credentials grant -------------------------------------------------------------------
+
+class GrantError(StrEnum):
+    invalid_request = "invalid_request"
+    invalid_client = "invalid_client"
+    invalid_grant = "invalid_grant"
+    invalid_scope = "invalid_scope"
+    unsupported_grant_type = "unsupported_grant_type"
+
+
+class TokenRequestError(DomainError):
+    """A refused token request; the token dialect renders it as an RFC 6749 error body."""
+
+    status_code = 400
+
+    def __init__(self, error: GrantError, description: str) -> None:
+        super().__init__(description)
+        self.error = error
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    access_token: str
+    expires_in: int
+    scopes: list[str]
+
+
+def grant_client_credentials(session: Session, tokens: TokenAuthority, *, client_id: str,
+                             client_secret: str, scope: str | None, instance_id: str | None) -> TokenGrant:
+    client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+    if client is None or client.revoked_at is not None or not secret_matches(client_secret, client.secret_hash):
+        raise TokenRequestError(GrantError.invalid_client, "unknown client or wrong client secret")
+
+    requested = scope.split() if scope and scope.strip() else list(client.scopes)
+    not_granted = [s for s in requested if s not in client.scopes]
+    if not_granted:
+        raise TokenRequestError(GrantError.invalid_scope,
+                                f"the client may not ask for scope {' '.join(not_granted)}")
+    tenant_id = _tenant_for(session, client, instance_id)
+    claims = TokenClaims(client_id=client.client_id, tenant_id=tenant_id, scopes=list(dict.fromkeys(requested)),
+                         partner_id=client.partner_id, lifetime=client.token_lifetime)
+    token, _ = tokens.issue(claims)
+    return TokenGrant(access_token=token, expires_in=client.token_lifetime, scopes=claims.scopes)
+
+
+def _tenant_for(session: Session, client: OAuthClient, instance_id: str | None) -> int:
+    if instance_id is None or not instance_id.strip():
+        if client.tenant_id is not None:
+            return client.tenant_id
+        raise TokenRequestError(GrantError.invalid_request, "instanceId is required for a partner client")
+    try:
+        tenant_id = int(instance_id)
+    except ValueError:
+        raise TokenRequestError(GrantError.invalid_request, "instanceId must be a tenant id (an integer)") from None
+    allowed = (tenant_id == client.tenant_id if client.tenant_id is not None
+               else session.get(TenantPartner, (tenant_id, client.partner_id)) is not None)
+    if not allowed:
+        raise TokenRequestError(GrantError.invalid_grant, f"the client may not act for instanceId {tenant_id}")
+    return tenant_id
+
+
+# -- operators ---------------------------------------------------------------------------------------
+
+OPERATOR_PREFIX = "hro_"
+
+
+def create_operator_credential(session: Session, *, name: str, clock: Clock) -> str:
+    secret = new_secret(OPERATOR_PREFIX)
+    session.add(OperatorCredential(name=name, secret_hash=hash_secret(secret), created_at=clock.now()))
+    session.flush()
+    return secret
+
+
+def ensure_first_operator(session: Session, *, clock: Clock) -> str | None:
+    """Create the first operator credential if there is none; returns its secret that one time."""
+    if session.scalar(select(OperatorCredential.id).limit(1)) is not None:
+        return None
+    return create_operator_credential(session, name="first operator", clock=clock)
+
+
+def operator_exists(session: Session, secret: str) -> bool:
+    row = session.scalar(select(OperatorCredential).where(
+        OperatorCredential.secret_hash == hash_secret(secret), OperatorCredential.revoked_at.is_(None)))
+    return row is not None
+
+
+# -- signing keys ------------------------------------------------------------------------------------
+
+def signing_keys(db: Database, *, clock: Clock) -> list[SigningKey]:
+    """The keys that sign tokens, newest first; the first call on a new database creates one.
+
+    Called once per process at start-up (`hireport serve` runs it before any worker starts)."""
+    with db.transaction(write=False) as session:
+        rows = list(session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc())))
+    if not rows:
+        key = SigningKey.generate()
+        with db.transaction() as session:
+            session.add(SigningKeyRow(kid=key.kid, private_pem=key.private_pem(), created_at=clock.now()))
+        with db.transaction(write=False) as session:
+            rows = list(session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc())))
+    return [SigningKey.from_pem(row.private_pem) for row in rows]

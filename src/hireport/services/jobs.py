@@ -1,0 +1,126 @@
+"""Jobs (requisitions): create, read, list and update, with vendor-only fields kept in `attributes`."""
+
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hireport.kit.auth import Caller
+from hireport.kit.clock import Clock
+from hireport.kit.errors import Conflict, InvalidInput, NotFound
+from hireport.kit.pagination import Page, keyset_page
+from hireport.kit.tenancy import get_scoped, scoped
+from hireport.models import Job, JobStatus
+
+
+class JobFields(BaseModel):
+    """A job's vendor-neutral fields; every one optional so the same model serves create and update."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=255)
+    external_id: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, min_length=1, max_length=100)
+    description: str | None = None
+    summary: str | None = None
+    num_vacancies: int | None = Field(default=None, ge=0)
+    replacement_positions: int | None = Field(default=None, ge=0)
+    job_type: str | None = None
+    publication_type: str | None = None
+    department_id: int | None = None
+    role_id: int | None = None
+    branch_id: int | None = None
+    site_id: str | None = None
+    owner_user_id: str | None = None
+    career_page_id: int | None = None
+    salary: float | None = None
+    hiring_deadline: date | None = None
+    application_deadline: date | None = None
+    needed_date: datetime | None = None
+    position_start: datetime | None = None
+    position_end: datetime | None = None
+    expires_at: datetime | None = None
+    quick_apply: bool | None = None
+    cancel_reason: str | None = None
+    custom_fields: list[dict[str, Any]] | None = None
+    attributes: dict[str, Any] | None = None
+
+
+def create(session: Session, caller: Caller, fields: JobFields, *, clock: Clock,
+           status: JobStatus = JobStatus.draft) -> Job:
+    if not fields.title:
+        raise InvalidInput("a job needs a title", field="title")
+    _ensure_unique(session, caller, fields)
+    now = clock.now()
+    values = fields.model_dump(exclude_unset=True, exclude={"code"})
+    job = Job(tenant_id=caller.require_tenant(), status=status, code=fields.code or _placeholder_code(),
+              created_at=now, updated_at=now, custom_fields=[], attributes={}, quick_apply=False)
+    for name, value in values.items():
+        if value is not None:
+            setattr(job, name, value)
+    session.add(job)
+    _flush_unique(session, job)
+    if fields.code is None:
+        job.code = _free_code(session, caller, str(job.id))
+        session.flush()
+    return job
+
+
+def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clock: Clock) -> Job:
+    """Apply the fields that were set; `attributes` merge key by key, like a JSON merge patch."""
+    _ensure_unique(session, caller, fields, job)
+    changes = fields.model_dump(exclude_unset=True)
+    attributes = changes.pop("attributes", None)
+    for name, value in changes.items():
+        setattr(job, name, value)
+    if attributes:
+        job.attributes = {**job.attributes, **attributes}
+    job.updated_at = clock.now()
+    _flush_unique(session, job)
+    return job
+
+
+def get(session: Session, caller: Caller, job_id: int) -> Job:
+    return get_scoped(session, Job, caller, job_id, what="job")
+
+
+def get_by_external_id(session: Session, caller: Caller, external_id: str) -> Job:
+    job = session.scalar(scoped(Job, caller).where(Job.external_id == external_id))
+    if job is None:
+        raise NotFound(f"job with external id {external_id!r} not found")
+    return job
+
+
+def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None,
+              status: JobStatus | None = None) -> Page[Job]:
+    stmt = scoped(Job, caller)
+    if status is not None:
+        stmt = stmt.where(Job.status == status)
+    return keyset_page(session, stmt, Job.id, limit=limit, cursor=cursor)
+
+
+def _placeholder_code() -> str:
+    return "pending-" + secrets.token_hex(8)
+
+
+def _free_code(session: Session, caller: Caller, wanted: str) -> str:
+    taken = session.scalar(scoped(Job, caller).where(Job.code == wanted).with_only_columns(Job.id))
+    return wanted if taken is None else f"{wanted}-{secrets.token_hex(3)}"
+
+
+def _ensure_unique(session: Session, caller: Caller, fields: JobFields, job: Job | None = None) -> None:
+    for column, value, label in ((Job.code, fields.code, "code"), (Job.external_id, fields.external_id, "external id")):
+        if value is None:
+            continue
+        other = session.scalar(scoped(Job, caller).where(column == value).with_only_columns(Job.id))
+        if other is not None and (job is None or other != job.id):
+            raise Conflict(f"job {other} of this tenant already has the {label} {value!r}")
+
+
+def _flush_unique(session: Session, job: Job) -> None:
+    """Flush; a unique index that a concurrent request beat us to becomes a 409, not a 500."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("another job of this tenant already has this code or external id") from exc

@@ -1,0 +1,100 @@
+"""Offers: made on an application, accepted by the candidate, completed with the new-starter form,
+then processed by downstream systems, once per offer action type."""
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hireport.kit.auth import Caller
+from hireport.kit.clock import Clock
+from hireport.kit.errors import Conflict, InvalidInput
+from hireport.kit.pagination import Page, keyset_page
+from hireport.kit.tenancy import get_scoped, scoped
+from hireport.models import DEFAULT_ACTION_TYPE, Application, Offer, OfferProcessing
+from hireport.services.applications import FormAnswer
+
+
+class OfferFields(BaseModel):
+    status: str = Field(default="Offered", min_length=1, max_length=64)
+    parent_offer_id: int | None = None
+    offer_made_at: datetime | None = None
+    start_date: datetime | None = None
+    end_date: datetime | None = None
+    probation_end_date: datetime | None = None
+    hours_per_week: float | None = Field(default=None, ge=0)
+    hours_per_month: float | None = Field(default=None, ge=0)
+    comments: str | None = None
+    pay_scale_id: str | None = Field(default=None, max_length=100)
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+def create(session: Session, caller: Caller, application_id: int, fields: OfferFields, *,
+           clock: Clock) -> Offer:
+    get_scoped(session, Application, caller, application_id, what="application")
+    if fields.parent_offer_id:
+        parent = get_scoped(session, Offer, caller, fields.parent_offer_id, what="parent offer")
+        if parent.application_id != application_id:
+            raise InvalidInput("the parent offer belongs to another application", field="parent_offer_id")
+    now = clock.now()
+    values = fields.model_dump()
+    values["parent_offer_id"] = fields.parent_offer_id or None
+    offer = Offer(tenant_id=caller.require_tenant(), application_id=application_id, onboarding_answers=[],
+                  created_at=now, updated_at=now, **values)
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def get(session: Session, caller: Caller, offer_id: int) -> Offer:
+    return get_scoped(session, Offer, caller, offer_id, what="offer")
+
+
+def accept(session: Session, caller: Caller, offer: Offer, *, clock: Clock) -> Offer:
+    """The candidate accepts the offer (idempotent)."""
+    if offer.accepted_at is None:
+        offer.accepted_at = offer.updated_at = clock.now()
+        offer.status = "Accepted"
+        session.flush()
+    return offer
+
+
+def complete_onboarding_form(session: Session, caller: Caller, offer: Offer, answers: list[FormAnswer], *,
+                             clock: Clock) -> Offer:
+    """The new starter submits the onboarding form; only an accepted offer has one."""
+    if offer.accepted_at is None:
+        raise Conflict(f"offer {offer.id} is not accepted yet, so it has no new-starter form")
+    if not answers:
+        raise InvalidInput("the new-starter form needs at least one answer", field="answers")
+    offer.onboarding_answers = [a.model_dump() for a in answers]
+    offer.form_completed_at = offer.updated_at = clock.now()
+    session.flush()
+    return offer
+
+
+def mark_processed(session: Session, caller: Caller, offer: Offer, *, clock: Clock,
+                   action_type_id: int = DEFAULT_ACTION_TYPE) -> bool:
+    """Mark the offer processed for one action type. Returns False if it already was (harmless)."""
+    if action_type_id < 0:
+        raise InvalidInput("offerActionTypeId must not be negative", field="offerActionTypeId")
+    if session.get(OfferProcessing, (offer.id, action_type_id)) is not None:
+        return False
+    session.add(OfferProcessing(offer_id=offer.id, action_type_id=action_type_id,
+                                tenant_id=offer.tenant_id, processed_at=clock.now()))
+    session.flush()
+    return True
+
+
+def processed_action_types(session: Session, offer: Offer) -> list[int]:
+    stmt = select(OfferProcessing.action_type_id).where(OfferProcessing.offer_id == offer.id)
+    return sorted(session.scalars(stmt))
+
+
+def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None,
+              application_id: int | None = None) -> Page[Offer]:
+    stmt = scoped(Offer, caller)
+    if application_id is not None:
+        stmt = stmt.where(Offer.application_id == application_id)
+    return keyset_page(session, stmt, Offer.id, limit=limit, cursor=cursor)
