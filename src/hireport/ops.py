@@ -103,7 +103,7 @@ class RequestContextMiddleware:
 def _request_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            candidate = value.decode("latin-1")
+            candidate = str(value, "latin-1")
             if 0 < len(candidate) <= 128 and candidate.isprintable():
                 return candidate
     return uuid.uuid4().hex

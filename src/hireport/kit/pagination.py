@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hireport.kit.errors import InvalidInput
 
@@ -19,7 +19,7 @@ class Page(Generic[T]):
     next_cursor: str | None
 
 
-def keyset_page(session: Session, stmt: Select[tuple[T]], id_column: object, *, limit: int,
+def keyset_page(session: Session, stmt: Select[tuple[T]], id_column: InstrumentedAttribute[int], *, limit: int,
                 cursor: str | None) -> Page[T]:
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
@@ -28,7 +28,7 @@ def keyset_page(session: Session, stmt: Select[tuple[T]], id_column: object, *, 
             after = int(cursor)
         except ValueError as exc:
             raise InvalidInput("cursor is not one this API returned", field="cursor") from exc
-        stmt = stmt.where(id_column > after)  # type: ignore[operator]
+        stmt = stmt.where(id_column > after)
     rows = list(session.scalars(stmt.order_by(id_column).limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]

@@ -1,0 +1,107 @@
+"""Bearer tokens: signature, expiry by the injected clock, audience, scopes; the one `requires` dependency."""
+
+from typing import Annotated
+
+import jwt
+import pytest
+from fastapi import Depends, FastAPI
+from starlette.testclient import TestClient
+
+from hireport.dialects.manage import errors
+from hireport.kit.auth import Caller, TokenAuthority, TokenClaims
+from hireport.kit.clock import FrozenClock
+from hireport.kit.keys import SigningKey
+from hireport.kit.runtime import Runtime
+from hireport.kit.web import requires
+from tests import factories
+from tests.factories import token_response
+
+
+@pytest.fixture
+def protected(runtime: Runtime) -> TestClient:
+    """A tiny app whose one endpoint declares a scope, as every dialect endpoint does."""
+    app = FastAPI()
+    app.state.runtime = runtime
+    errors.install(app)
+
+    @app.get("/jobs")
+    def jobs(caller: Annotated[Caller, Depends(requires("Public.Job.Read"))]) -> dict[str, object]:
+        return {"tenant": caller.tenant_id, "client": caller.client_id}
+
+    return TestClient(app)
+
+
+@pytest.fixture
+def access_token(runtime: Runtime, client: TestClient) -> str:
+    factories.tenant(runtime, 218)
+    creds = factories.client(runtime, "Public.Job.Read Public.Offer.Read", tenant_id=218)
+    return str(token_response(client, creds, scope="Public.Job.Read").json()["access_token"])
+
+
+def _get(http: TestClient, token: str) -> tuple[int, dict]:
+    response = http.get("/jobs", headers={"Authorization": f"Bearer {token}"})
+    return response.status_code, response.json()
+
+
+def test_valid_token_yields_the_caller(protected: TestClient, access_token: str):
+    status, body = _get(protected, access_token)
+    assert status == 200
+    assert body["tenant"] == 218
+
+
+def test_token_expires_after_300_seconds(protected: TestClient, access_token: str, clock: FrozenClock):
+    clock.advance(299)
+    assert _get(protected, access_token)[0] == 200
+    clock.advance(1)
+    status, body = _get(protected, access_token)
+    assert status == 401
+    assert "expired" in body["error"]["message"]
+
+
+def test_token_not_valid_before_it_was_issued(protected: TestClient, access_token: str, clock: FrozenClock):
+    clock.advance(-60)
+    assert _get(protected, access_token)[0] == 401
+
+
+def test_missing_scope_is_403(runtime: Runtime, client: TestClient, protected: TestClient):
+    factories.tenant(runtime, 218)
+    creds = factories.client(runtime, "Public.Offer.Read", tenant_id=218)
+    token = token_response(client, creds).json()["access_token"]
+    status, body = _get(protected, token)
+    assert status == 403
+    assert "Public.Job.Read" in body["error"]["message"]
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic abc", "Token abc", "Bearer not.a.jwt"])
+def test_missing_or_malformed_credentials_are_401(protected: TestClient, header: str | None):
+    headers = {} if header is None else {"Authorization": header}
+    response = protected.get("/jobs", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_token_signed_by_another_key_is_401(runtime: Runtime, protected: TestClient):
+    foreign = TokenAuthority(keys=[SigningKey.generate()], issuer=runtime.tokens.issuer,
+                             audience=runtime.tokens.audience, clock=runtime.clock)
+    token, _ = foreign.issue(TokenClaims("x", 218, ["Public.Job.Read"], None, 300))
+    assert _get(protected, token)[0] == 401
+
+
+def test_token_with_known_kid_but_forged_signature_is_401(protected: TestClient, access_token: str):
+    header, payload, _ = access_token.split(".")
+    forged = jwt.encode(jwt.decode(access_token, options={"verify_signature": False}) | {"instanceid": "999"},
+                        SigningKey.generate().private_key, algorithm="RS256",
+                        headers=jwt.get_unverified_header(access_token))
+    assert forged.split(".")[0] == header
+    assert _get(protected, forged)[0] == 401
+    assert payload
+
+
+@pytest.mark.parametrize(("issuer", "audience"), [("http://evil", None), (None, "http://other/resources")])
+def test_wrong_issuer_or_audience_is_401(runtime: Runtime, protected: TestClient, issuer, audience):
+    key = SigningKey.from_pem(runtime.tokens._signing.private_pem())
+    other = TokenAuthority(keys=[key], issuer=issuer or runtime.tokens.issuer,
+                           audience=audience or runtime.tokens.audience, clock=runtime.clock)
+    token, _ = other.issue(TokenClaims("x", 218, ["Public.Job.Read"], None, 300))
+    assert _get(protected, token)[0] == 401
+    assert runtime.tokens.verify(runtime.tokens.issue(TokenClaims("x", 218, ["a"], None, 300))[0]).tenant_id == 218

@@ -1,0 +1,54 @@
+"""Migrations match the models; one transaction per request; nothing half-written."""
+
+
+from fastapi import FastAPI
+from sqlalchemy import func, select
+from starlette.testclient import TestClient
+
+from hireport.dialects.manage import errors
+from hireport.kit.auth import Caller
+from hireport.kit.errors import Conflict
+from hireport.kit.runtime import Runtime
+from hireport.kit.web import DbSession, RuntimeDep
+from hireport.migrations import runner
+from hireport.models import Job
+from hireport.services import jobs
+from hireport.services.jobs import JobFields
+from tests import factories
+
+
+def test_migrations_match_the_models(database_url: str):
+    runner.check(database_url)  # raises if autogenerate would find a difference
+
+
+def test_timestamps_come_back_timezone_aware(runtime: Runtime):
+    factories.tenant(runtime)
+    with runtime.db.transaction() as s:
+        job_id = jobs.create(s, Caller.operator(218), JobFields(title="x"), clock=runtime.clock).id
+    with runtime.db.transaction(write=False) as s:
+        job = s.get(Job, job_id)
+        assert job is not None and job.created_at == runtime.clock.now()
+        assert job.created_at.utcoffset() is not None
+
+
+def test_a_request_that_fails_after_writing_leaves_nothing(runtime: Runtime):
+    factories.tenant(runtime)
+    app = FastAPI()
+    app.state.runtime = runtime
+    errors.install(app)
+
+    @app.post("/half")
+    def half(session: DbSession, rt: RuntimeDep) -> dict[str, int]:
+        jobs.create(session, Caller.operator(218), JobFields(title="written, then refused"), clock=rt.clock)
+        raise Conflict("refused after the write")
+
+    @app.post("/whole")
+    def whole(session: DbSession, rt: RuntimeDep) -> dict[str, int]:
+        return {"id": jobs.create(session, Caller.operator(218), JobFields(title="kept"), clock=rt.clock).id}
+
+    http = TestClient(app)
+    assert http.post("/half").status_code == 409
+    assert http.post("/whole").status_code == 200
+    with runtime.db.transaction(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(Job)) == 1
+        assert s.scalar(select(Job.title)) == "kept"

@@ -1,0 +1,43 @@
+"""`hireport demo`: realistic, idempotent, and every secret re-issued on each run."""
+
+from sqlalchemy import func, select
+from starlette.testclient import TestClient
+
+from hireport import demo
+from hireport.kit.runtime import Runtime
+from hireport.models import Applicant, Application, Document, DocumentOwner, Job, Offer, OfferProcessing
+from tests.factories import Credentials, token_response
+
+
+def _counts(runtime: Runtime) -> dict[str, int]:
+    with runtime.db.transaction(write=False) as s:
+        return {m.__name__: s.scalar(select(func.count()).select_from(m)) or 0
+                for m in (Job, Applicant, Application, Offer, Document, OfferProcessing)}
+
+
+def test_demo_data_covers_every_stage(runtime: Runtime):
+    demo.load(runtime)
+    counts = _counts(runtime)
+    assert counts["Job"] == 12
+    assert counts["Applicant"] >= 200
+    with runtime.db.transaction(write=False) as s:
+        assert len(set(s.scalars(select(Job.status)))) == 8, "jobs in every lifecycle status"
+        offers = list(s.scalars(select(Offer)))
+        assert any(o.accepted_at is None for o in offers)
+        assert any(o.accepted_at and not o.form_completed_at for o in offers)
+        assert any(o.form_completed_at for o in offers)
+        assert {p.action_type_id for p in s.scalars(select(OfferProcessing))} == {0, 1}
+        owners = {d.owner[0] for d in s.scalars(select(Document))}
+        assert owners == set(DocumentOwner)
+        assert all(a.form_answers for a in s.scalars(select(Application)))
+
+
+def test_demo_is_idempotent_and_rotates_its_secrets(runtime: Runtime, client: TestClient):
+    first = demo.load(runtime)
+    counts = _counts(runtime)
+    second = demo.load(runtime)
+    assert _counts(runtime) == counts
+    assert [c.client_id for c in first] == [c.client_id for c in second]
+    old, new = first[0], second[0]
+    assert token_response(client, Credentials(old.client_id, old.client_secret)).status_code == 400
+    assert token_response(client, Credentials(new.client_id, new.client_secret)).status_code == 200

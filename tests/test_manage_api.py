@@ -1,0 +1,213 @@
+"""The management API at /manage/v1: operator auth, the error shape, and every record kind."""
+
+import pytest
+from starlette.testclient import TestClient
+
+from hireport.kit.runtime import Runtime
+from hireport.models import OAuthClient
+from tests import factories
+from tests.factories import Credentials, token_response
+
+M = "/manage/v1"
+
+
+@pytest.fixture
+def http(client: TestClient, operator_headers: dict[str, str]) -> TestClient:
+    client.headers.update(operator_headers)
+    return client
+
+
+@pytest.fixture
+def tenant(http: TestClient) -> int:
+    assert http.post(f"{M}/tenants", json={"id": 218, "name": "Acme"}).status_code == 201
+    return 218
+
+
+def _error(response, status: int, code: str) -> dict:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    assert body["error"]["code"] == code
+    assert body["error"]["message"]
+    return body["error"]
+
+
+@pytest.mark.parametrize("header", [None, "Bearer hro_wrong", "Basic eDp5"])
+def test_requires_an_operator_credential(client: TestClient, header):
+    headers = {"Authorization": header} if header else {}
+    _error(client.get(f"{M}/tenants", headers=headers), 401, "unauthenticated")
+
+
+def test_a_client_token_is_not_an_operator_credential(client: TestClient, runtime: Runtime):
+    factories.tenant(runtime, 218)
+    creds = factories.client(runtime, "Public.Job.Read", tenant_id=218)
+    token = token_response(client, creds).json()["access_token"]
+    _error(client.get(f"{M}/tenants", headers={"Authorization": f"Bearer {token}"}), 401, "unauthenticated")
+
+
+def test_tenants(http: TestClient, tenant: int):
+    assert http.get(f"{M}/tenants/218").json()["name"] == "Acme"
+    assert [t["id"] for t in http.get(f"{M}/tenants").json()] == [218]
+    _error(http.post(f"{M}/tenants", json={"id": 218, "name": "Again"}), 409, "conflict")
+    _error(http.post(f"{M}/tenants", json={"id": 0, "name": "Zero"}), 400, "invalid_input")
+    _error(http.post(f"{M}/tenants", json={"name": "No id"}), 400, "invalid_input")
+    _error(http.get(f"{M}/tenants/999"), 404, "not_found")
+
+
+def test_client_secret_is_shown_once_and_works(http: TestClient, tenant: int, runtime: Runtime):
+    created = http.post(f"{M}/clients", json={"name": "payroll export", "tenant_id": tenant,
+                                              "scopes": "Public.Offer.Read Public.Offer.Write"})
+    assert created.status_code == 201
+    body = created.json()
+    assert body["scopes"] == ["Public.Offer.Read", "Public.Offer.Write"]
+    secret = body["client_secret"]
+    listed = http.get(f"{M}/clients").json()
+    assert [c["client_id"] for c in listed] == [body["client_id"]]
+    assert "client_secret" not in listed[0]
+    assert "client_secret" not in http.get(f"{M}/clients/{body['client_id']}").json()
+    with runtime.db.transaction(write=False) as session:
+        stored = session.query(OAuthClient).one()
+        assert secret not in repr(vars(stored)) and stored.secret_hash != secret
+    granted = token_response(http, Credentials(body["client_id"], secret))
+    assert granted.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("payload", "status"),
+    [
+        ({"name": "x", "scopes": "Public.Made.Up", "tenant_id": 218}, 400),
+        ({"name": "x", "scopes": "Public.Job.Read"}, 400),
+        ({"name": "x", "scopes": "Public.Job.Read", "tenant_id": 218, "partner": "bg"}, 400),
+        ({"name": "x", "scopes": "Public.Job.Read", "tenant_id": 999}, 404),
+        ({"name": "x", "scopes": "Public.Job.Read", "partner": "nope"}, 404),
+        ({"name": "x", "scopes": "Public.Job.Read", "tenant_id": 218, "token_lifetime": 5}, 400),
+    ],
+)
+def test_bad_clients_are_refused_and_nothing_is_created(http: TestClient, tenant: int, payload, status):
+    assert http.post(f"{M}/clients", json=payload).status_code == status
+    assert http.get(f"{M}/clients").json() == []
+
+
+def test_partners_and_the_tenants_that_use_them(http: TestClient, tenant: int):
+    assert http.post(f"{M}/partners", json={"code": "bg", "name": "BG Checks"}).status_code == 201
+    _error(http.post(f"{M}/partners", json={"code": "bg", "name": "Again"}), 409, "conflict")
+    _error(http.post(f"{M}/partners", json={"code": "b g", "name": "Space"}), 400, "invalid_input")
+    assert http.post(f"{M}/tenants/218/partners", json={"code": "bg"}).status_code == 201
+    assert http.post(f"{M}/tenants/218/partners", json={"code": "bg"}).status_code == 201  # idempotent
+    assert [p["code"] for p in http.get(f"{M}/tenants/218/partners").json()] == ["bg"]
+    _error(http.post(f"{M}/tenants/218/partners", json={"code": "zz"}), 404, "not_found")
+    client = http.post(f"{M}/clients", json={"name": "bg", "partner": "bg",
+                                             "scopes": ["Public.BackgroundCheck.Read"]}).json()
+    assert client["partner"] == "bg" and client["tenant_id"] is None
+
+
+def test_jobs_crud_and_cursor_paging(http: TestClient, tenant: int):
+    ids = []
+    for n in range(7):
+        r = http.post(f"{M}/tenants/218/jobs", json={"title": f"Job {n}", "external_id": f"E{n}",
+                                                    "attributes": {"SupplementaryField1": n}})
+        assert r.status_code == 201
+        ids.append(r.json()["id"])
+    first = http.post(f"{M}/tenants/218/jobs", json={"title": "x"}).json()
+    assert first["code"] == str(first["id"]), "a generated code is the job's id"
+    assert first["status"] == "draft"
+    seen, cursor = [], None
+    while True:
+        page = http.get(f"{M}/tenants/218/jobs", params={"limit": 3, **({"cursor": cursor} if cursor else {})}).json()
+        seen += [j["id"] for j in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [*ids, first["id"]]
+    patched = http.patch(f"{M}/tenants/218/jobs/{ids[0]}", json={"title": "Renamed",
+                                                                 "attributes": {"SupplementaryField2": "b"}})
+    assert patched.json()["title"] == "Renamed"
+    assert patched.json()["attributes"] == {"SupplementaryField1": 0, "SupplementaryField2": "b"}
+    _error(http.post(f"{M}/tenants/218/jobs", json={"title": "dup", "external_id": "E1"}), 409, "conflict")
+    _error(http.patch(f"{M}/tenants/218/jobs/{ids[0]}", json={"code": first["code"]}), 409, "conflict")
+    _error(http.get(f"{M}/tenants/218/jobs", params={"limit": 0}), 400, "invalid_input")
+    _error(http.get(f"{M}/tenants/218/jobs", params={"cursor": "abc"}), 400, "invalid_input")
+    _error(http.get(f"{M}/tenants/218/jobs", params={"status": "open"}), 400, "invalid_input")
+    assert [j["id"] for j in http.get(f"{M}/tenants/218/jobs", params={"status": "draft"}).json()["items"]] == [
+        *ids, first["id"]]
+
+
+def test_applicants_applications_and_answers(http: TestClient, tenant: int):
+    job = http.post(f"{M}/tenants/218/jobs", json={"title": "Nurse", "status": "published"}).json()
+    person = http.post(f"{M}/tenants/218/applicants", json={
+        "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}).json()
+    _error(http.post(f"{M}/tenants/218/applicants", json={"first_name": "A", "last_name": "B", "email": "nope"}),
+           400, "invalid_input")
+    answers = [{"question": "Right to work?", "answer": "Yes"}, {"question": "Years", "answer": 4}]
+    created = http.post(f"{M}/tenants/218/applications", json={
+        "job_id": job["id"], "applicant_id": person["id"], "form_answers": answers})
+    assert created.status_code == 201
+    application = created.json()
+    assert application["form_answers"] == answers
+    assert application["status"] == "in_process"
+    assert http.get(f"{M}/tenants/218/applications/{application['id']}").json() == application
+    listed = http.get(f"{M}/tenants/218/applications", params={"job_id": job["id"]}).json()
+    assert [a["id"] for a in listed["items"]] == [application["id"]]
+    _error(http.post(f"{M}/tenants/218/applications", json={"job_id": 424242, "applicant_id": person["id"]}),
+           404, "not_found")
+
+
+def test_offer_lifecycle(http: TestClient, tenant: int):
+    job = http.post(f"{M}/tenants/218/jobs", json={"title": "Nurse"}).json()
+    person = http.post(f"{M}/tenants/218/applicants", json={
+        "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}).json()
+    app = http.post(f"{M}/tenants/218/applications", json={"job_id": job["id"], "applicant_id": person["id"]}).json()
+    offer = http.post(f"{M}/tenants/218/offers", json={"application_id": app["id"], "hours_per_week": 38,
+                                                       "start_date": "2027-01-10T09:00:00Z"}).json()
+    assert (offer["accepted"], offer["form_complete"], offer["processed_action_types"]) == (False, False, [])
+    form = {"answers": [{"question": "Bank BSB", "answer": "062-000"}]}
+    _error(http.post(f"{M}/tenants/218/offers/{offer['id']}/onboarding-form", json=form), 409, "conflict")
+    accepted = http.post(f"{M}/tenants/218/offers/{offer['id']}/accept").json()
+    assert accepted["accepted"] and accepted["status"] == "Accepted"
+    _error(http.post(f"{M}/tenants/218/offers/{offer['id']}/onboarding-form", json={"answers": []}),
+           400, "invalid_input")
+    done = http.post(f"{M}/tenants/218/offers/{offer['id']}/onboarding-form", json=form).json()
+    assert done["form_complete"] and done["onboarding_answers"] == form["answers"]
+    http.post(f"{M}/tenants/218/offers/{offer['id']}/process", json={})
+    twice = http.post(f"{M}/tenants/218/offers/{offer['id']}/process", json={"action_type_id": 0})
+    assert twice.status_code == 200
+    other = http.post(f"{M}/tenants/218/offers/{offer['id']}/process", json={"action_type_id": 2}).json()
+    assert other["processed_action_types"] == [0, 2]
+    child = http.post(f"{M}/tenants/218/offers", json={"application_id": app["id"], "parent_offer_id": offer["id"]})
+    assert child.json()["parent_offer_id"] == offer["id"]
+
+
+def test_documents_upload_and_download(http: TestClient, tenant: int):
+    job = http.post(f"{M}/tenants/218/jobs", json={"title": "Nurse"}).json()
+    data = b"%PDF-1.4 not really"
+    uploaded = http.post(f"{M}/tenants/218/documents", data={"owner_type": "job", "owner_id": str(job["id"]),
+                                                             "category": "Position description"},
+                         files={"file": ("Position Description é.pdf", data, "application/pdf")})
+    assert uploaded.status_code == 201, uploaded.text
+    doc = uploaded.json()
+    assert (doc["extension"], doc["mime_type"], doc["size_bytes"]) == ("pdf", "application/pdf", len(data))
+    assert doc["owner_type"] == "job" and doc["owner_id"] == job["id"]
+    content = http.get(f"{M}/tenants/218/documents/{doc['id']}/content")
+    assert content.content == data
+    assert content.headers["content-type"] == "application/pdf"
+    assert "filename*=UTF-8''Position%20Description%20%C3%A9.pdf" in content.headers["content-disposition"]
+    _error(http.post(f"{M}/tenants/218/documents", data={"owner_type": "offer", "owner_id": "999"},
+                     files={"file": ("a.txt", b"x", "text/plain")}), 404, "not_found")
+    _error(http.post(f"{M}/tenants/218/documents", data={"owner_type": "job", "owner_id": str(job["id"])},
+                     files={"file": ("empty.txt", b"", "text/plain")}), 400, "invalid_input")
+
+
+def test_records_of_another_tenant_are_not_found_through_its_path(http: TestClient, runtime: Runtime, tenant: int):
+    factories.tenant(runtime, 219)
+    other = factories.recruitment(runtime, 219)
+    for path in (f"jobs/{other['job']}", f"applicants/{other['applicant']}",
+                 f"applications/{other['application']}", f"offers/{other['offer']}",
+                 f"documents/{other['document']}", f"documents/{other['document']}/content"):
+        _error(http.get(f"{M}/tenants/218/{path}"), 404, "not_found")
+    _error(http.post(f"{M}/tenants/218/offers/{other['offer']}/accept"), 404, "not_found")
+    _error(http.get(f"{M}/tenants/777/jobs"), 404, "not_found")
+
+
+def test_unknown_route_and_method_use_the_error_shape(http: TestClient):
+    _error(http.get(f"{M}/nothing-here"), 404, "not_found")
+    _error(http.delete(f"{M}/tenants"), 405, "method_not_allowed")
