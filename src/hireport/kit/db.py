@@ -51,17 +51,36 @@ class Database:
         self._readers = sessionmaker(self.engine, expire_on_commit=False)
         self._writers = sessionmaker(writer, expire_on_commit=False)
 
+    def session(self, *, write: bool = True) -> Session:
+        """A new session; it connects and begins only when first used. End it with `finish` or `abort`."""
+        return (self._writers if write else self._readers)()
+
+    @staticmethod
+    def finish(session: Session) -> None:
+        """Commit and close."""
+        try:
+            session.commit()
+        finally:
+            session.close()
+
+    @staticmethod
+    def abort(session: Session) -> None:
+        """Roll back and close."""
+        try:
+            session.rollback()
+        finally:
+            session.close()
+
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """One unit of work: commits if the block succeeds, rolls back if it raises."""
-        factory = self._writers if write else self._readers
-        with factory() as session:
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+        session = self.session(write=write)
+        try:
+            yield session
+        except BaseException:
+            self.abort(session)
+            raise
+        self.finish(session)
 
     def dispose(self) -> None:
         self.engine.dispose()

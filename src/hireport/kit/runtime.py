@@ -1,8 +1,9 @@
 """What a running hireport holds for its lifetime: settings, database, clock, token keys, storage."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hireport.kit.auth import TokenAuthority
+from hireport.kit.cache import RecentlyConfirmed
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.storage import LocalStorage
@@ -16,3 +17,7 @@ class Runtime:
     clock: Clock
     tokens: TokenAuthority
     storage: LocalStorage
+    confirmed: RecentlyConfirmed = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.confirmed = RecentlyConfirmed(self.clock)

@@ -2,14 +2,19 @@
 
 Use the session as `Depends(db_session, scope="function")`: it then commits before the response is
 sent, so a failed commit is an error response, never a success the database does not hold.
+
+A hop from the event loop to the threadpool costs about 0.2 ms on these machines, so the dependencies
+are async and do no blocking I/O: the session connects lazily inside the (sync) endpoint's thread, and
+only its commit takes a second hop.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from hireport.kit.auth import Caller, bearer_token
 from hireport.kit.runtime import Runtime
@@ -17,25 +22,40 @@ from hireport.kit.runtime import Runtime
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
+    """The app's runtime (async: no I/O, so no hop to the threadpool)."""
+    return _runtime(request)
+
+
+def _runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    with runtime(request).db.transaction(write=request.method not in SAFE_METHODS) as session:
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    db = _runtime(request).db
+    session = db.session(write=request.method not in SAFE_METHODS)
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(db.abort, session)
+        raise
+    if session.get_transaction() is None:
+        session.close()  # never used: nothing to commit, no I/O
+    else:
+        await run_in_threadpool(db.finish, session)
 
 
 def bearer_caller(request: Request) -> Caller:
     """The caller of an access token from the token service (signature, expiry, audience checked)."""
-    return runtime(request).tokens.verify(bearer_token(request.headers.get("authorization")))
+    return _runtime(request).tokens.verify(bearer_token(request.headers.get("authorization")))
 
 
-def requires(*scopes: str) -> Callable[[Request], Caller]:
+def requires(*scopes: str) -> Callable[[Request], Awaitable[Caller]]:
     """A dependency that authenticates the bearer token and demands every one of `scopes`."""
 
-    def dependency(request: Request) -> Caller:
+    async def dependency(request: Request) -> Caller:
+        # Verifying an RS256 signature is a few tens of microseconds of CPU: cheaper inline than a thread hop.
         caller = bearer_caller(request)
         caller.require_scopes(*scopes)
         return caller

@@ -1,26 +1,48 @@
-"""Operator authentication: `Authorization: Bearer hro_...`, checked against stored SHA-256 hashes."""
+"""Operator authentication: `Authorization: Bearer hro_...`, checked against stored SHA-256 hashes.
+
+A credential or tenant confirmed in the last few seconds is not looked up again (see `RecentlyConfirmed`).
+"""
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from hireport.kit.auth import Caller, bearer_token
 from hireport.kit.errors import Unauthenticated
-from hireport.kit.web import DbSession
+from hireport.kit.runtime import Runtime
+from hireport.kit.secrets import hash_secret
+from hireport.kit.web import RuntimeDep
 from hireport.services import identity
 
 
-def operator(request: Request, session: DbSession) -> Caller:
+async def operator(request: Request, rt: RuntimeDep) -> Caller:
     secret = bearer_token(request.headers.get("authorization"))
-    if not identity.operator_exists(session, secret):
-        raise Unauthenticated("unknown or revoked operator credential")
+    key = ("operator", hash_secret(secret))
+    if key not in rt.confirmed:
+        if not await run_in_threadpool(_operator_exists, rt, secret):
+            raise Unauthenticated("unknown or revoked operator credential")
+        rt.confirmed.add(key)
     return Caller.operator()
 
 
-def operator_for_tenant(tenant_id: int, session: DbSession, _: Annotated[Caller, Depends(operator)]) -> Caller:
+async def operator_for_tenant(tenant_id: int, rt: RuntimeDep, _: Annotated[Caller, Depends(operator)]) -> Caller:
     """The operator acting on one tenant, which must exist."""
-    identity.get_tenant(session, tenant_id)
+    key = ("tenant", tenant_id)
+    if key not in rt.confirmed:
+        await run_in_threadpool(_tenant_exists, rt, tenant_id)
+        rt.confirmed.add(key)
     return Caller.operator(tenant_id)
+
+
+def _operator_exists(rt: Runtime, secret: str) -> bool:
+    with rt.db.transaction(write=False) as session:
+        return identity.operator_exists(session, secret)
+
+
+def _tenant_exists(rt: Runtime, tenant_id: int) -> None:
+    with rt.db.transaction(write=False) as session:
+        identity.get_tenant(session, tenant_id)
 
 
 Operator = Annotated[Caller, Depends(operator)]
