@@ -211,3 +211,28 @@ def test_records_of_another_tenant_are_not_found_through_its_path(http: TestClie
 def test_unknown_route_and_method_use_the_error_shape(http: TestClient):
     _error(http.get(f"{M}/nothing-here"), 404, "not_found")
     _error(http.delete(f"{M}/tenants"), 405, "method_not_allowed")
+
+
+def test_no_secret_is_stored_in_clear(http: TestClient, tenant: int, runtime: Runtime, operator_headers):
+    from sqlalchemy import select
+
+    from hireport.models import Base
+
+    secret = http.post(f"{M}/clients", json={"name": "x", "tenant_id": tenant,
+                                             "scopes": "Public.Job.Read"}).json()["client_secret"]
+    operator_secret = operator_headers["Authorization"].removeprefix("Bearer ")
+    with runtime.db.transaction(write=False) as session:
+        dump = repr([list(session.execute(select(table)).all()) for table in Base.metadata.sorted_tables])
+    assert secret not in dump
+    assert operator_secret not in dump
+
+
+def test_token_lifetime_setting_is_the_default_for_new_clients(client: TestClient, runtime: Runtime,
+                                                               operator_headers):
+    runtime.settings.token_lifetime = 120
+    client.post(f"{M}/tenants", json={"id": 218, "name": "Acme"}, headers=operator_headers)
+    created = client.post(f"{M}/clients", json={"name": "x", "tenant_id": 218, "scopes": "Public.Job.Read"},
+                          headers=operator_headers).json()
+    assert created["token_lifetime"] == 120
+    granted = token_response(client, Credentials(created["client_id"], created["client_secret"])).json()
+    assert granted["expires_in"] == 120

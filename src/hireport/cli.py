@@ -105,7 +105,8 @@ def clients_create(
         if partner:
             identity.enable_partner(session, tenant_id=tenant, partner_code=partner, clock=clock)
         client, secret = identity.create_client(session, name=name, scopes=scopes, clock=clock,
-                                                tenant_id=None if partner else tenant, partner_code=partner)
+                                                tenant_id=None if partner else tenant, partner_code=partner,
+                                                token_lifetime=_settings().token_lifetime)
         out = {"client_id": client.client_id, "client_secret": secret, "scopes": client.scopes,
                "tenant": tenant, "partner": partner}
     if as_json:

@@ -54,21 +54,23 @@ class DemoClient:
 
 def load(runtime: Runtime) -> list[DemoClient]:
     """Create the demo data if absent; (re)issue the demo clients' secrets and return them."""
+    lifetime = runtime.settings.token_lifetime
     with runtime.db.transaction() as session:
         if session.get(Tenant, DEMO_TENANT) is None:
             _create_data(session, runtime)
         return [
-            _client(session, runtime.clock, INTEGRATOR, list(HIRE_SCOPES), tenant_id=DEMO_TENANT),
-            _client(session, runtime.clock, PROVIDER, list(BACKGROUND_CHECK_SCOPES), partner=DEMO_PARTNER),
+            _client(session, runtime.clock, INTEGRATOR, list(HIRE_SCOPES), lifetime=lifetime, tenant_id=DEMO_TENANT),
+            _client(session, runtime.clock, PROVIDER, list(BACKGROUND_CHECK_SCOPES), lifetime=lifetime,
+                    partner=DEMO_PARTNER),
         ]
 
 
-def _client(session: Session, clock: Clock, name: str, scopes: list[str], *, tenant_id: int | None = None,
-            partner: str | None = None) -> DemoClient:
+def _client(session: Session, clock: Clock, name: str, scopes: list[str], *, lifetime: int,
+            tenant_id: int | None = None, partner: str | None = None) -> DemoClient:
     client = session.scalar(select(OAuthClient).where(OAuthClient.name == name).order_by(OAuthClient.id))
     if client is None:
         client, secret = identity.create_client(session, name=name, scopes=scopes, tenant_id=tenant_id,
-                                                partner_code=partner, clock=clock)
+                                                partner_code=partner, clock=clock, token_lifetime=lifetime)
     else:
         secret = identity.rotate_client_secret(session, client)
     return DemoClient(client.client_id, secret, list(client.scopes), DEMO_TENANT, partner)

@@ -15,9 +15,6 @@ from hireport.kit.scopes import parse_scopes
 from hireport.kit.secrets import hash_secret, new_secret, secret_matches
 from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKeyRow, Tenant, TenantPartner
 
-DEFAULT_TOKEN_LIFETIME = 300
-
-
 # -- tenants and partners ---------------------------------------------------------------------------
 
 def create_tenant(session: Session, *, tenant_id: int, name: str, clock: Clock) -> Tenant:
@@ -84,7 +81,7 @@ def tenant_partners(session: Session, tenant_id: int) -> list[Partner]:
 
 def create_client(session: Session, *, name: str, scopes: str | list[str], clock: Clock,
                   tenant_id: int | None = None, partner_code: str | None = None,
-                  token_lifetime: int = DEFAULT_TOKEN_LIFETIME) -> tuple[OAuthClient, str]:
+                  token_lifetime: int = 300) -> tuple[OAuthClient, str]:
     """A client of a tenant, or of a partner. Returns it with its secret, which is never shown again."""
     if (tenant_id is None) == (partner_code is None):
         raise InvalidInput("a client belongs to exactly one tenant or one partner", field="tenant")

@@ -39,7 +39,7 @@ def create(session: Session, caller: Caller, application_id: int, fields: OfferF
         if parent.application_id != application_id:
             raise InvalidInput("the parent offer belongs to another application", field="parent_offer_id")
     now = clock.now()
-    values = fields.model_dump()
+    values = fields.model_dump(include=set(OfferFields.model_fields))  # a subclass may carry more
     values["parent_offer_id"] = fields.parent_offer_id or None
     offer = Offer(tenant_id=caller.require_tenant(), application_id=application_id, onboarding_answers=[],
                   created_at=now, updated_at=now, **values)

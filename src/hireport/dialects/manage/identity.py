@@ -72,7 +72,7 @@ def create_client(body: ClientCreate, session: DbSession, rt: RuntimeDep, _: Ope
     """Create a client of a tenant or of a partner. Its secret is in this answer and nowhere else."""
     client, secret = identity.create_client(
         session, name=body.name, scopes=body.scopes, tenant_id=body.tenant_id, partner_code=body.partner,
-        token_lifetime=body.token_lifetime, clock=rt.clock)
+        token_lifetime=body.token_lifetime or rt.settings.token_lifetime, clock=rt.clock)
     return ClientCreated(**client_view(session, client).model_dump(), client_secret=secret)
 
 

@@ -25,7 +25,6 @@ from hireport.services import applicants, applications, documents, jobs, offers
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields
 from hireport.services.jobs import JobFields
-from hireport.services.offers import OfferFields
 
 router = APIRouter(prefix="/tenants/{tenant_id}")
 
@@ -95,8 +94,7 @@ def get_application(application_id: int, session: DbSession, caller: OnTenant) -
 
 @router.post("/offers", status_code=status.HTTP_201_CREATED, tags=["offers"])
 def create_offer(body: OfferCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
-    fields = OfferFields(**body.model_dump(exclude={"application_id"}))
-    offer = offers.create(session, caller, body.application_id, fields, clock=rt.clock)
+    offer = offers.create(session, caller, body.application_id, body, clock=rt.clock)
     return offer_view(session, offer)
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hireport.models import ApplicationStatus, DocumentOwner, JobStatus
 from hireport.services.applications import FormAnswer
+from hireport.services.offers import OfferFields
 
 T = TypeVar("T")
 
@@ -54,7 +55,8 @@ class ClientCreate(BaseModel):
     scopes: list[str] | str = Field(description="Scopes the client may ask for (list or space-separated)")
     tenant_id: int | None = Field(default=None, description="The tenant this client belongs to")
     partner: str | None = Field(default=None, description="Or the code of the partner it belongs to")
-    token_lifetime: int = Field(default=300, description="Access token lifetime in seconds")
+    token_lifetime: int | None = Field(default=None, description="Access token lifetime in seconds "
+                                       "(default: the server's HIREPORT_TOKEN_LIFETIME, 300)")
 
 
 class ClientRead(BaseModel):
@@ -129,19 +131,8 @@ class ApplicationRead(Read):
     updated_at: datetime
 
 
-class OfferCreate(BaseModel):
+class OfferCreate(OfferFields):
     application_id: int
-    status: str = "Offered"
-    parent_offer_id: int | None = None
-    offer_made_at: datetime | None = None
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    probation_end_date: datetime | None = None
-    hours_per_week: float | None = Field(default=None, ge=0)
-    hours_per_month: float | None = Field(default=None, ge=0)
-    comments: str | None = None
-    pay_scale_id: str | None = None
-    attributes: dict[str, Any] = Field(default_factory=dict)
 
 
 class OfferRead(BaseModel):
