@@ -34,7 +34,7 @@ class Document(TenantScoped, Base):
     category: Mapped[str | None] = mapped_column(String(100))
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(255))
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
     created_at: Mapped[datetime]
 
     @property

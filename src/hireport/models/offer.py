@@ -1,13 +1,14 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireport.models.base import Base, BigId, TenantScoped, ref
 
 DEFAULT_ACTION_TYPE = 0
-"""The offer action type of `POST /offers/{id}/process` without `offerActionTypeId`."""
+"""The offer action type of `POST /offers/{id}/process` without `offerActionTypeId`: kept on the offer
+itself (`processed_at`), so the export loop's "not yet processed" query reads a small partial index."""
 
 
 class Offer(TenantScoped, Base):
@@ -15,7 +16,11 @@ class Offer(TenantScoped, Base):
     (onboarding) form; downstream systems mark it processed, each per offer action type."""
 
     __tablename__ = "offers"
-    __table_args__ = (Index("ix_offers_tenant_accepted_form", "tenant_id", "accepted_at", "form_completed_at"),)
+    __table_args__ = (
+        # The offers the default export has not processed yet: open offers only, however large the table.
+        Index("ix_offers_unprocessed", "tenant_id", "id", sqlite_where=text("processed_at IS NULL"),
+              postgresql_where=text("processed_at IS NULL")),
+    )
 
     application_id: Mapped[int] = ref("applications.id", index=True)
     parent_offer_id: Mapped[int | None] = ref("offers.id", nullable=True)
@@ -30,6 +35,7 @@ class Offer(TenantScoped, Base):
     pay_scale_id: Mapped[str | None] = mapped_column(String(100))
     accepted_at: Mapped[datetime | None]
     form_completed_at: Mapped[datetime | None]
+    processed_at: Mapped[datetime | None]
     # New-starter form answers: [{"question": "...", "answer": ...}, ...].
     onboarding_answers: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -38,11 +44,13 @@ class Offer(TenantScoped, Base):
 
 
 class OfferProcessing(Base):
-    """An offer marked processed for one offer action type (0 = the default, no action type)."""
+    """An offer marked processed for one offer action type (1 and up; the default is `Offer.processed_at`)."""
 
     __tablename__ = "offer_processings"
 
     offer_id: Mapped[int] = mapped_column(BigId, ForeignKey("offers.id", ondelete="CASCADE"), primary_key=True)
     action_type_id: Mapped[int] = mapped_column(primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
     processed_at: Mapped[datetime]
+
+    __table_args__ = (Index("ix_offer_processings_tenant_type", "tenant_id", "action_type_id", "offer_id"),)

@@ -14,6 +14,7 @@ from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Job, JobStatus
+from hireport.services import job_status
 
 
 class JobFields(BaseModel):
@@ -67,8 +68,10 @@ def create(session: Session, caller: Caller, fields: JobFields, *, clock: Clock,
     return job
 
 
-def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clock: Clock) -> Job:
-    """Apply the fields that were set; `attributes` merge key by key, like a JSON merge patch."""
+def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clock: Clock,
+           status: JobStatus | None = None) -> Job:
+    """Apply the fields that were set (`attributes` merge key by key, like a JSON merge patch), then
+    move to `status` through the lifecycle, whose rules see the job with those fields applied."""
     _ensure_unique(session, caller, fields, job)
     changes = fields.model_dump(exclude_unset=True)
     attributes = changes.pop("attributes", None)
@@ -76,6 +79,8 @@ def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clo
         setattr(job, name, value)
     if attributes:
         job.attributes = {**job.attributes, **attributes}
+    if status is not None:
+        job_status.change(session, job, status)
     job.updated_at = clock.now()
     _flush_unique(session, job)
     return job

@@ -79,17 +79,28 @@ def mark_processed(session: Session, caller: Caller, offer: Offer, *, clock: Clo
     """Mark the offer processed for one action type. Returns False if it already was (harmless)."""
     if action_type_id < 0:
         raise InvalidInput("offerActionTypeId must not be negative", field="offerActionTypeId")
-    if session.get(OfferProcessing, (offer.id, action_type_id)) is not None:
+    if action_type_id == DEFAULT_ACTION_TYPE:
+        if offer.processed_at is not None:
+            return False
+        offer.processed_at = clock.now()
+    elif session.get(OfferProcessing, (offer.id, action_type_id)) is None:
+        session.add(OfferProcessing(offer_id=offer.id, action_type_id=action_type_id,
+                                    tenant_id=offer.tenant_id, processed_at=clock.now()))
+    else:
         return False
-    session.add(OfferProcessing(offer_id=offer.id, action_type_id=action_type_id,
-                                tenant_id=offer.tenant_id, processed_at=clock.now()))
     session.flush()
     return True
 
 
-def processed_action_types(session: Session, offer: Offer) -> list[int]:
-    stmt = select(OfferProcessing.action_type_id).where(OfferProcessing.offer_id == offer.id)
-    return sorted(session.scalars(stmt))
+def processed_action_types(session: Session, offers: list[Offer]) -> dict[int, list[int]]:
+    """For each offer, the action types that processed it (0 = the default), in one query."""
+    found: dict[int, list[int]] = {o.id: [DEFAULT_ACTION_TYPE] if o.processed_at else [] for o in offers}
+    if offers:
+        stmt = (select(OfferProcessing.offer_id, OfferProcessing.action_type_id)
+                .where(OfferProcessing.offer_id.in_(found)).order_by(OfferProcessing.action_type_id))
+        for offer_id, action_type in session.execute(stmt):
+            found[offer_id].append(action_type)
+    return found
 
 
 def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None,

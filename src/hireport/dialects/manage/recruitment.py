@@ -95,26 +95,27 @@ def get_application(application_id: int, session: DbSession, caller: OnTenant) -
 @router.post("/offers", status_code=status.HTTP_201_CREATED, tags=["offers"])
 def create_offer(body: OfferCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
     offer = offers.create(session, caller, body.application_id, body, clock=rt.clock)
-    return offer_view(session, offer)
+    return one_offer_view(session, offer)
 
 
 @router.get("/offers", tags=["offers"])
 def list_offers(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
                 application_id: int | None = None) -> PageOf[OfferRead]:
     page = offers.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
-    return PageOf(items=[offer_view(session, o) for o in page.items], next_cursor=page.next_cursor)
+    processed = offers.processed_action_types(session, page.items)
+    return PageOf(items=[offer_view(o, processed[o.id]) for o in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/offers/{offer_id}", tags=["offers"])
 def get_offer(offer_id: int, session: DbSession, caller: OnTenant) -> OfferRead:
-    return offer_view(session, offers.get(session, caller, offer_id))
+    return one_offer_view(session, offers.get(session, caller, offer_id))
 
 
 @router.post("/offers/{offer_id}/accept", tags=["offers"])
 def accept_offer(offer_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
     """The candidate's act: accept the offer (idempotent)."""
     offer = offers.accept(session, caller, offers.get(session, caller, offer_id), clock=rt.clock)
-    return offer_view(session, offer)
+    return one_offer_view(session, offer)
 
 
 @router.post("/offers/{offer_id}/onboarding-form", tags=["offers"])
@@ -123,7 +124,7 @@ def submit_onboarding_form(offer_id: int, body: OnboardingFormSubmit, session: D
     """The new starter's act: submit the new-starter form of an accepted offer."""
     offer = offers.get(session, caller, offer_id)
     offers.complete_onboarding_form(session, caller, offer, body.answers, clock=rt.clock)
-    return offer_view(session, offer)
+    return one_offer_view(session, offer)
 
 
 @router.post("/offers/{offer_id}/process", tags=["offers"])
@@ -132,7 +133,7 @@ def process_offer(offer_id: int, body: OfferProcess, session: DbSession, rt: Run
     """Mark the offer processed for an offer action type (0 = the default); twice is harmless."""
     offer = offers.get(session, caller, offer_id)
     offers.mark_processed(session, caller, offer, clock=rt.clock, action_type_id=body.action_type_id)
-    return offer_view(session, offer)
+    return one_offer_view(session, offer)
 
 
 @router.post("/documents", status_code=status.HTTP_201_CREATED, tags=["documents"])
@@ -160,13 +161,17 @@ def download_document(document_id: int, session: DbSession, rt: RuntimeDep, call
                     headers={"Content-Disposition": content_disposition(document.file_name)})
 
 
-def offer_view(session: Session, offer: Offer) -> OfferRead:
+def offer_view(offer: Offer, processed: list[int]) -> OfferRead:
     return OfferRead(
         **{name: getattr(offer, name) for name in OfferRead.model_fields
            if name not in {"accepted", "form_complete", "processed_action_types"}},
         accepted=offer.accepted_at is not None, form_complete=offer.form_completed_at is not None,
-        processed_action_types=offers.processed_action_types(session, offer),
+        processed_action_types=processed,
     )
+
+
+def one_offer_view(session: Session, offer: Offer) -> OfferRead:
+    return offer_view(offer, offers.processed_action_types(session, [offer])[offer.id])
 
 
 def document_view(document: Document) -> DocumentRead:

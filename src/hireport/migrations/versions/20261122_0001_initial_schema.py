@@ -180,6 +180,7 @@ def upgrade() -> None:
     sa.Column('pay_scale_id', sa.String(length=100), nullable=True),
     sa.Column('accepted_at', hireport.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('form_completed_at', hireport.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('processed_at', hireport.models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('onboarding_answers', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('attributes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
     sa.Column('created_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
@@ -193,8 +194,8 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('offers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_offers_application_id'), ['application_id'], unique=False)
-        batch_op.create_index('ix_offers_tenant_accepted_form', ['tenant_id', 'accepted_at', 'form_completed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_offers_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_offers_unprocessed', ['tenant_id', 'id'], unique=False, sqlite_where=sa.text('processed_at IS NULL'), postgresql_where=sa.text('processed_at IS NULL'))
 
     op.create_table('documents',
     sa.Column('job_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -215,7 +216,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['job_id'], ['jobs.id'], name=op.f('fk_documents_job_id_jobs'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['offer_id'], ['offers.id'], name=op.f('fk_documents_offer_id_offers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_documents_tenant_id_tenants'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_documents'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_documents')),
+    sa.UniqueConstraint('storage_key', name=op.f('uq_documents_storage_key'))
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_documents_application_id'), ['application_id'], unique=False)
@@ -233,13 +235,13 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('offer_id', 'action_type_id', name=op.f('pk_offer_processings'))
     )
     with op.batch_alter_table('offer_processings', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_offer_processings_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_offer_processings_tenant_type', ['tenant_id', 'action_type_id', 'offer_id'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('offer_processings', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_offer_processings_tenant_id'))
+        batch_op.drop_index('ix_offer_processings_tenant_type')
 
     op.drop_table('offer_processings')
     with op.batch_alter_table('documents', schema=None) as batch_op:
@@ -250,8 +252,8 @@ def downgrade() -> None:
 
     op.drop_table('documents')
     with op.batch_alter_table('offers', schema=None) as batch_op:
+        batch_op.drop_index('ix_offers_unprocessed', sqlite_where=sa.text('processed_at IS NULL'), postgresql_where=sa.text('processed_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_offers_tenant_id'))
-        batch_op.drop_index('ix_offers_tenant_accepted_form')
         batch_op.drop_index(batch_op.f('ix_offers_application_id'))
 
     op.drop_table('offers')
