@@ -1,15 +1,19 @@
 """The ASGI application: every dialect mounted on one app, with request ids, metrics and logs."""
 
+import hashlib
+
 from fastapi import FastAPI
 from sqlalchemy import text
 
 from hireport import __version__, ops
 from hireport.dialects import oauth
 from hireport.dialects.manage import create_manage_app
+from hireport.dialects.pageup import create_pageup_app
 from hireport.kit.auth import TokenAuthority
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.runtime import Runtime
+from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
 from hireport.kit.web import RuntimeDep
 from hireport.services import identity
@@ -22,8 +26,9 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Databas
     db = db or Database(settings.resolved_database_url)
     keys = identity.signing_keys(db, clock=clock)
     tokens = TokenAuthority(keys=keys, issuer=settings.issuer, audience=settings.audience, clock=clock)
+    url_key = hashlib.sha256(b"hireport signed urls\n" + keys[0].private_pem().encode()).digest()
     return Runtime(settings=settings, db=db, clock=clock, tokens=tokens,
-                   storage=LocalStorage(settings.documents_dir))
+                   storage=LocalStorage(settings.documents_dir), urls=UrlSigner(url_key))
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -34,6 +39,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
     app.add_api_route("/metrics", ops.metrics_endpoint, include_in_schema=False)
     app.mount("/manage", create_manage_app(runtime))
+    app.mount("/v3", create_pageup_app(runtime))
     app.add_middleware(ops.RequestContextMiddleware)
     return app
 

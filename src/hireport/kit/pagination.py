@@ -1,9 +1,9 @@
 """Keyset paging by id: `?limit=&cursor=`; the cost of a page does not grow with the table."""
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hireport.kit.errors import InvalidInput
@@ -33,3 +33,24 @@ def keyset_page(session: Session, stmt: Select[tuple[T]], id_column: Instrumente
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=rows, next_cursor=str(rows[-1].id) if more else None)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class NumberedPage(Generic[T]):
+    items: list[T]
+    page: int
+    page_size: int
+    total: int
+
+
+def numbered_page(session: Session, stmt: Select[Any], order_by: Any, *, page: int, page_size: int,
+                  max_page_size: int = MAX_LIMIT) -> NumberedPage[Any]:
+    """`?page=&pageSize=` paging with a total count (the count reads only the rows that match)."""
+    if page < 1:
+        raise InvalidInput("page starts at 1", field="page")
+    if not 1 <= page_size <= max_page_size:
+        raise InvalidInput(f"pageSize must be between 1 and {max_page_size}", field="pageSize")
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    rows = list(session.execute(stmt.order_by(order_by).offset((page - 1) * page_size).limit(page_size)))
+    items = [row[0] if len(row) == 1 else tuple(row) for row in rows]
+    return NumberedPage(items=items, page=page, page_size=page_size, total=total)

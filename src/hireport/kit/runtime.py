@@ -6,6 +6,7 @@ from hireport.kit.auth import TokenAuthority
 from hireport.kit.cache import RecentlyConfirmed
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
+from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
 from hireport.settings import Settings
 
@@ -17,6 +18,7 @@ class Runtime:
     clock: Clock
     tokens: TokenAuthority
     storage: LocalStorage
+    urls: UrlSigner
     confirmed: RecentlyConfirmed = field(init=False)
 
     def __post_init__(self) -> None:

@@ -10,9 +10,14 @@ class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def put(self, data: bytes) -> tuple[str, str]:
-        """Store bytes; returns (key, sha256). The write is atomic: a reader never sees half a file."""
-        key = secrets.token_hex(16)
+    @staticmethod
+    def new_key() -> str:
+        return secrets.token_hex(16)
+
+    def put(self, data: bytes, key: str | None = None) -> tuple[str, str]:
+        """Store bytes under `key` (a new one if None); returns (key, sha256).
+        The write is atomic: a reader never sees half a file."""
+        key = key or self.new_key()
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")
@@ -22,6 +27,9 @@ class LocalStorage:
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
 
     def _path(self, key: str) -> Path:
         if not key.isalnum():

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hireport.models.base import Base, TenantScoped, ref
+from hireport.models.base import Base, TenantScoped, enum_column, ref
 
 
 class ApplicationStatus(StrEnum):
@@ -28,7 +28,7 @@ class Application(TenantScoped, Base):
 
     job_id: Mapped[int] = ref("jobs.id")
     applicant_id: Mapped[int] = ref("applicants.id", index=True)
-    status: Mapped[ApplicationStatus] = mapped_column(String(32))
+    status: Mapped[ApplicationStatus] = enum_column(ApplicationStatus)
     # PageUp's configurable application status code (e.g. "OFFER"), set by changeapplicationstatusbycode.
     status_code: Mapped[str | None] = mapped_column(String(64))
     order_of_merit: Mapped[int | None]

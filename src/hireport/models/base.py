@@ -1,9 +1,10 @@
 """Declarative base: naming convention, UTC timestamps on every backend, JSON columns, tenancy mixin."""
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Integer, MetaData, TypeDecorator
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Enum, ForeignKey, Integer, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -59,6 +60,11 @@ class TenantScoped:
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+
+
+def enum_column(enum: type[StrEnum]) -> Any:
+    """A closed set stored as its string values (VARCHAR, no database enum type), read back as the enum."""
+    return mapped_column(Enum(enum, native_enum=False, length=32, values_callable=lambda e: [m.value for m in e]))
 
 
 def ref(target: str, *, nullable: bool = False, index: bool = False) -> Any:

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from hireport.models.base import Base, TenantScoped
+from hireport.models.base import Base, TenantScoped, enum_column
 
 
 class JobStatus(StrEnum):
@@ -35,7 +35,7 @@ class Job(TenantScoped, Base):
     external_id: Mapped[str | None] = mapped_column(String(100))
     code: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(255))
-    status: Mapped[JobStatus] = mapped_column(String(32))
+    status: Mapped[JobStatus] = enum_column(JobStatus)
     description: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
     # Openings: Gupy's numVacancies is PageUp's NewPositions; ReplacementPositions is kept apart.

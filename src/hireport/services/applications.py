@@ -1,5 +1,6 @@
 """Applications: an applicant applies to a job, answering its application form."""
 
+import itertools
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -7,7 +8,8 @@ from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
-from hireport.kit.pagination import Page, keyset_page
+from hireport.kit.errors import InvalidInput
+from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Applicant, Application, ApplicationStatus, Job
 
@@ -56,3 +58,64 @@ def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | Non
     if job_id is not None:
         stmt = stmt.where(Application.job_id == job_id)
     return keyset_page(session, stmt, Application.id, limit=limit, cursor=cursor)
+
+
+def list_for_job(session: Session, caller: Caller, job_id: int, *, page: int,
+                 page_size: int) -> NumberedPage[tuple[Application, Applicant]]:
+    """A job's applications with their applicants, oldest first."""
+    stmt = (scoped(Application, caller).add_columns(Applicant)
+            .join(Applicant, Applicant.id == Application.applicant_id).where(Application.job_id == job_id))
+    return numbered_page(session, stmt, Application.id, page=page, page_size=page_size)
+
+
+def change_status_code(session: Session, caller: Caller, application: Application, code: str, *,
+                       clock: Clock) -> Application:
+    """Set the tenant's own application status code (PageUp's configurable workflow status)."""
+    code = code.strip()
+    if not code or len(code) > 64:
+        raise InvalidInput("applicationStatusCode must be 1 to 64 characters", field="applicationStatusCode")
+    application.status_code = code
+    application.updated_at = clock.now()
+    session.flush()
+    return application
+
+
+def change_order_of_merit(session: Session, caller: Caller, ranks: list[tuple[int, int]], *,
+                          clock: Clock) -> list[Application]:
+    """Give applications of one job their order of merit. The job's other ranked applications keep their
+    relative order and take the ranks left free, from 1 up. Returns the job's ranked applications."""
+    ids = [application_id for application_id, _ in ranks]
+    duplicated_ids = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated_ids:
+        raise InvalidInput(f"application ids given more than once: {duplicated_ids}", field="applicationId")
+    wanted = [rank for _, rank in ranks]
+    duplicated_ranks = sorted({r for r in wanted if wanted.count(r) > 1})
+    if duplicated_ranks:
+        raise InvalidInput(f"ranks given more than once: {duplicated_ranks}", field="orderOfMerit")
+    if any(rank < 1 for rank in wanted):
+        raise InvalidInput("orderOfMerit starts at 1", field="orderOfMerit")
+    if not ranks:
+        raise InvalidInput("give at least one application and its rank", field="applicationId")
+    found = {a.id: a for a in session.scalars(scoped(Application, caller).where(Application.id.in_(ids)))}
+    unknown = [i for i in ids if i not in found]
+    if unknown:
+        raise InvalidInput(f"unknown application ids: {unknown}", field="applicationId")
+    jobs = {a.job_id for a in found.values()}
+    if len(jobs) > 1:
+        raise InvalidInput("order of merit ranks applications of one job at a time", field="applicationId")
+    job_id = jobs.pop()
+    now = clock.now()
+    for application_id, rank in ranks:
+        found[application_id].order_of_merit = rank
+        found[application_id].updated_at = now
+    others = session.scalars(scoped(Application, caller).where(
+        Application.job_id == job_id, Application.order_of_merit.is_not(None), Application.id.not_in(ids),
+    ).order_by(Application.order_of_merit, Application.id))
+    free = (rank for rank in itertools.count(1) if rank not in set(wanted))
+    for application in others:
+        rank = next(free)
+        if application.order_of_merit != rank:
+            application.order_of_merit, application.updated_at = rank, now
+    session.flush()
+    ranked = scoped(Application, caller).where(Application.job_id == job_id, Application.order_of_merit.is_not(None))
+    return list(session.scalars(ranked.order_by(Application.order_of_merit)))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
-from hireport.kit.pagination import Page, keyset_page
+from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Job, JobStatus
 from hireport.services import job_status
@@ -129,3 +129,7 @@ def _flush_unique(session: Session, job: Job) -> None:
         session.flush()
     except IntegrityError as exc:
         raise Conflict("another job of this tenant already has this code or external id") from exc
+
+
+def numbered(session: Session, caller: Caller, *, page: int, page_size: int) -> NumberedPage[Job]:
+    return numbered_page(session, scoped(Job, caller), Job.id, page=page, page_size=page_size)

@@ -1,17 +1,18 @@
 """Offers: made on an application, accepted by the candidate, completed with the new-starter form,
 then processed by downstream systems, once per offer action type."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput
-from hireport.kit.pagination import Page, keyset_page
+from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import DEFAULT_ACTION_TYPE, Application, Offer, OfferProcessing
 from hireport.services.applications import FormAnswer
@@ -109,3 +110,56 @@ def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | Non
     if application_id is not None:
         stmt = stmt.where(Offer.application_id == application_id)
     return keyset_page(session, stmt, Offer.id, limit=limit, cursor=cursor)
+
+
+@dataclass(frozen=True)
+class OfferFilter:
+    accepted: bool | None = None
+    form_complete: bool | None = None
+    processed: bool | None = None
+    action_type_id: int = DEFAULT_ACTION_TYPE
+
+
+def search(session: Session, caller: Caller, criteria: OfferFilter, *, page: int,
+           page_size: int) -> NumberedPage[Offer]:
+    """Offers by acceptance, new-starter form and processing (for one action type), oldest first."""
+    if criteria.action_type_id < 0:
+        raise InvalidInput("offerActionTypeId must not be negative", field="offerActionTypeId")
+    stmt = scoped(Offer, caller)
+    if criteria.accepted is not None:
+        stmt = stmt.where(Offer.accepted_at.is_not(None) if criteria.accepted else Offer.accepted_at.is_(None))
+    if criteria.form_complete is not None:
+        stmt = stmt.where(Offer.form_completed_at.is_not(None) if criteria.form_complete
+                          else Offer.form_completed_at.is_(None))
+    if criteria.processed is not None:
+        done: ColumnElement[bool]
+        if criteria.action_type_id == DEFAULT_ACTION_TYPE:
+            done = Offer.processed_at.is_not(None)
+        else:
+            done = exists().where(OfferProcessing.offer_id == Offer.id,
+                                  OfferProcessing.action_type_id == criteria.action_type_id)
+        stmt = stmt.where(done if criteria.processed else ~done)
+    return numbered_page(session, stmt, Offer.id, page=page, page_size=page_size)
+
+
+def for_application(session: Session, caller: Caller, application_id: int) -> list[Offer]:
+    get_scoped(session, Application, caller, application_id, what="application")
+    return list(session.scalars(scoped(Offer, caller).where(Offer.application_id == application_id)
+                                .order_by(Offer.id)))
+
+
+def set_status(session: Session, caller: Caller, application_id: int, status: str, *, note: str | None,
+               clock: Clock) -> Offer:
+    """Set the status of the application's first offer, creating a "shell offer" if it has none."""
+    status = status.strip()
+    if not status or len(status) > 64:
+        raise InvalidInput("OfferStatus must be 1 to 64 characters", field="OfferStatus")
+    existing = for_application(session, caller, application_id)
+    offer = existing[0] if existing else create(session, caller, application_id, OfferFields(status=status),
+                                                clock=clock)
+    offer.status = status
+    if note:
+        offer.attributes = {**offer.attributes, "ExtraNote": note}
+    offer.updated_at = clock.now()
+    session.flush()
+    return offer

@@ -1,0 +1,48 @@
+"""The PageUp dialect: the Hire API at `/v3/{tenantId}/recruitment/hire` and documents at
+`/v3/{tenantId}/recruitment/document`."""
+
+from fastapi import FastAPI
+
+from hireport.dialects.pageup import applications, documents, errors, jobs, offers
+from hireport.kit.runtime import Runtime
+
+DESCRIPTION = """
+PageUp-compatible **Hire API**. Point a PageUp integration's base URL here; only the host and the
+credentials change.
+
+**Authentication.** `POST /connect/token` (client credentials, `instanceId` = the tenant) with the scopes of
+the endpoints you call: `Public.Job.Read/Write`, `Public.Application.Read/Write`, `Public.Offer.Read/Write`,
+`Public.Applicant.Read`, `Public.Document.Read/Write`. Tokens live 300 seconds. The tenant in the path must
+be the token's tenant.
+
+**Errors** (every endpoint): `{"Message": "...", "Errors": [{"Field": "...", "Message": "..."}], "TraceId": "..."}`
+with 400 (bad parameter or body), 401 (missing, malformed or expired token), 403 (missing scope, other
+tenant, bad or expired signed link), 404 (unknown id, or another tenant's), 409 (refused by a rule).
+
+**Conventions chosen by hireport** where PageUp's public material is silent:
+* Paging: `?page=1&pageSize=50` (max 500); lists answer `{"Page", "PageSize", "TotalCount", "Items"}`.
+* Dates: ISO 8601 UTC, `2024-07-11T00:39:30.582Z`; a date sent without a zone is read as UTC.
+* `jobId` is an lJobID unless `idType=sExternalJobID`.
+* `JobStatusID`: 1 draft, 2 waiting_approval, 3 approved, 4 disapproved, 5 published, 6 frozen, 7 canceled,
+  8 closed. Status changes follow the job lifecycle: draft → waiting_approval | approved | disapproved
+  (need NewPositions > 0 and a Description); waiting_approval → approved | disapproved; disapproved → draft;
+  approved → published; published → frozen | canceled | closed; frozen → published | canceled | closed;
+  closed and canceled are final. A refused change is a 409 naming the rule.
+* `PUT /jobs/{jobId}` updates the fields sent; others keep their values. Fields this API does not define
+  (`SupplementaryField1`..`20`, `OfferSupplementary_*`, anything else PascalCase) are kept and returned.
+* `GET /document/{id}` answers `{"Url", "ExpiresAt"}`: a signed link valid for 5 minutes that needs no token.
+* Uploads: `GET /document/prepareTempDirectUpload?filename=` → `{"url", "headers", "uploadId"}`; PUT the bytes
+  to `url`; then `POST /document` with `{"UploadId", "FileName", "Title", "DocumentCategory", "EntityType"
+  (Job | Application | Offer), "EntityID"}`.
+* POST endpoints answer 200 with the resulting object.
+"""
+
+
+def create_pageup_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(title="hireport: PageUp Hire API", version="3", description=DESCRIPTION,
+                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
+    app.state.runtime = runtime
+    errors.install(app)
+    for module in (jobs, applications, offers, documents):
+        app.include_router(module.router)
+    return app

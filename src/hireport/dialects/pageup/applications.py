@@ -1,0 +1,101 @@
+"""SearchApplications and application actions."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+
+from hireport.dialects.pageup import lookups, shapes, views
+from hireport.dialects.pageup.auth import hire
+from hireport.dialects.pageup.jobs import IdType, IdTypeQuery, PageNumber, PageSize, find_job
+from hireport.kit.auth import Caller
+from hireport.kit.scopes import Scope
+from hireport.kit.web import DbSession, RuntimeDep
+from hireport.models import DocumentOwner
+from hireport.services import applicants, applications, documents, offers
+from hireport.services.offers import OfferFields
+
+router = APIRouter(prefix="/{tenantId}/recruitment/hire")
+
+ApplicationRead = Annotated[Caller, Depends(hire(Scope.application_read))]
+ApplicationWrite = Annotated[Caller, Depends(hire(Scope.application_write))]
+ApplicantRead = Annotated[Caller, Depends(hire(Scope.applicant_read, Scope.application_read))]
+OfferRead = Annotated[Caller, Depends(hire(Scope.offer_read))]
+OfferWrite = Annotated[Caller, Depends(hire(Scope.offer_write))]
+
+
+@router.get("/jobs/{jobId}/applications", tags=["SearchApplications"], summary="Search applications by job")
+def job_applications(jobId: str, session: DbSession, caller: ApplicationRead,
+                     idType: IdTypeQuery = IdType.lJobID, page: PageNumber = 1,
+                     pageSize: PageSize = 50) -> shapes.Page[shapes.ApplicationSummary]:
+    """The job's applications, oldest first. `jobId` is an lJobID, or an sExternalJobID with
+    `idType=sExternalJobID`."""
+    job = find_job(session, caller, jobId, idType)
+    found = applications.list_for_job(session, caller, job.id, page=page, page_size=pageSize)
+    docs = documents.attached_to(session, caller, DocumentOwner.application, [a.id for a, _ in found.items])
+    return shapes.Page(Page=found.page, PageSize=found.page_size, TotalCount=found.total,
+                       Items=[views.application_summary(a, p, job.external_id, docs[a.id]) for a, p in found.items])
+
+
+@router.get("/applicants/{applicantId}", tags=["SearchApplications"], summary="Get an applicant")
+def get_applicant(applicantId: int, session: DbSession, caller: ApplicantRead) -> shapes.ApplicantShape:
+    """Needs Public.Applicant.Read or Public.Application.Read (PageUp lists it under SearchApplications)."""
+    return views.applicant(applicants.get(session, caller, applicantId))
+
+
+@router.get("/applications/{applicationId}/applicationForm", tags=["SearchApplications"],
+            summary="Get an application's form answers")
+def application_form(applicationId: int, session: DbSession,
+                     caller: ApplicationRead) -> shapes.ApplicationForm:
+    application = applications.get(session, caller, applicationId)
+    external = lookups.external_ids(session, caller, {application.job_id})
+    return views.application_form(application, external.get(application.job_id))
+
+
+@router.get("/applications/{applicationId}/offer", tags=["Offer"], summary="Get an application's offers")
+def application_offers(applicationId: int, session: DbSession, caller: OfferRead) -> shapes.ApplicationOffers:
+    """Every offer made on the application, oldest first (an empty list if none)."""
+    found = offers.for_application(session, caller, applicationId)
+    return shapes.ApplicationOffers(ApplicationInfo=shapes.RefInfo(PUReferenceID=applicationId),
+                                    Offers=lookups.offer_shapes(session, caller, found))
+
+
+@router.post("/applications/{applicationId}/changeapplicationstatusbycode", tags=["SearchApplications"],
+             summary="Change an application's status by code")
+def change_status_by_code(applicationId: int, body: shapes.StatusCodeWrite, session: DbSession,
+                          rt: RuntimeDep, caller: ApplicationWrite) -> shapes.StatusCodeResult:
+    application = applications.get(session, caller, applicationId)
+    applications.change_status_code(session, caller, application, body.applicationStatusCode, clock=rt.clock)
+    return shapes.StatusCodeResult(ApplicationInfo=shapes.RefInfo(PUReferenceID=application.id),
+                                   ApplicationStatusCode=application.status_code or "")
+
+
+@router.post("/applications/changeorderofmerit", tags=["SearchApplications"], summary="Change order of merit")
+def change_order_of_merit(body: list[shapes.MeritRank], session: DbSession, rt: RuntimeDep,
+                          caller: ApplicationWrite) -> list[shapes.MeritResult]:
+    """Ranks applications of one job. Duplicate ids, duplicate ranks and unknown ids are refused; the
+    job's other ranked applications keep their order and take the free ranks. Answers the job's ranking."""
+    ranked = applications.change_order_of_merit(session, caller, [(r.applicationId, r.orderOfMerit) for r in body],
+                                                clock=rt.clock)
+    return [shapes.MeritResult(ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id), OrderOfMerit=a.order_of_merit or 0)
+            for a in ranked]
+
+
+@router.post("/applications/{applicationId}/offer", tags=["Offer"], summary="Create an offer")
+def create_offer(applicationId: int, body: shapes.OfferWrite, session: DbSession, rt: RuntimeDep,
+                 caller: OfferWrite, parentOfferID: Annotated[int, Query(ge=0)] = 0) -> shapes.OfferShape:
+    """`parentOfferID=0` (the default) makes a first offer; another offer id makes a revised one."""
+    fields = OfferFields(
+        parent_offer_id=parentOfferID or None, offer_made_at=body.OfferMadeDate, start_date=body.StartDate,
+        end_date=body.EndDate, probation_end_date=body.ProbationEndDate, hours_per_week=body.HoursPerWeek,
+        hours_per_month=body.HoursPerMonth, comments=body.Comments,
+        pay_scale_id=None if body.PayScaleID is None else str(body.PayScaleID), attributes=body.model_extra or {})
+    offer = offers.create(session, caller, applicationId, fields, clock=rt.clock)
+    return lookups.offer_shapes(session, caller, [offer])[0]
+
+
+@router.post("/applications/{applicationId}/offers/status", tags=["Offer"], summary="Set the offer status")
+def set_offer_status(applicationId: int, body: shapes.OfferStatusWrite, session: DbSession,
+                     rt: RuntimeDep, caller: OfferWrite) -> shapes.OfferShape:
+    """Sets the status of the application's first offer; with no offer, creates a "shell offer"."""
+    offer = offers.set_status(session, caller, applicationId, body.OfferStatus, note=body.ExtraNote, clock=rt.clock)
+    return lookups.offer_shapes(session, caller, [offer])[0]

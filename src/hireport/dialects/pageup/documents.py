@@ -1,0 +1,85 @@
+"""Documents: short-lived signed download links, and the direct upload flow."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from hireport.dialects.pageup import shapes, views
+from hireport.dialects.pageup.auth import hire
+from hireport.kit.auth import Caller
+from hireport.kit.errors import InvalidInput
+from hireport.kit.runtime import Runtime
+from hireport.kit.scopes import Scope
+from hireport.kit.web import DbSession, RuntimeDep, content_disposition
+from hireport.models import Document, DocumentOwner
+from hireport.services import documents
+
+router = APIRouter(prefix="/{tenantId}/recruitment/document", tags=["Document"])
+
+DocumentRead = Annotated[Caller, Depends(hire(Scope.document_read))]
+DocumentWrite = Annotated[Caller, Depends(hire(Scope.document_write))]
+Expires = Annotated[int, Query()]
+Signature = Annotated[str, Query(min_length=1)]
+OWNERS = {"job": DocumentOwner.job, "application": DocumentOwner.application, "offer": DocumentOwner.offer}
+
+
+@router.get("/prepareTempDirectUpload", summary="Get a URL to upload a file to")
+def prepare_upload(filename: Annotated[str, Query(min_length=1, max_length=255)], tenantId: int,
+                   rt: RuntimeDep, caller: DocumentWrite) -> shapes.UploadTarget:
+    """PUT the file's bytes to `url` with `headers` (no access token: the URL is signed, for 15 minutes),
+    then create the document with `POST /document` naming `uploadId`."""
+    link = documents.prepare_upload(rt.urls, tenant_id=tenantId, clock=rt.clock)
+    url = (f"{rt.settings.issuer}/v3/{tenantId}/recruitment/document/upload/{link.key}"
+           f"?expires={int(link.expires.timestamp())}&signature={link.signature}")
+    return shapes.UploadTarget(url=url, headers={"Content-Type": "application/octet-stream"}, uploadId=link.key,
+                               expiresAt=link.expires)
+
+
+@router.put("/upload/{uploadId}", summary="Upload a file's bytes (signed URL; no access token)")
+async def receive_upload(tenantId: int, uploadId: str, expires: Expires, signature: Signature,
+                         request: Request, rt: RuntimeDep) -> Response:
+    data = await request.body()
+    await run_in_threadpool(documents.receive_upload, rt.urls, rt.storage, tenant_id=tenantId, key=uploadId,
+                            expires=expires, signature=signature, data=data, clock=rt.clock)
+    return Response(status_code=200)
+
+
+@router.post("", summary="Create a document from an uploaded file")
+def create_document(body: shapes.DocumentCreate, session: DbSession, rt: RuntimeDep,
+                    caller: DocumentWrite) -> shapes.DocumentShape:
+    """Attach the file PUT to an upload URL to a Job, an Application or an Offer."""
+    owner = OWNERS.get(body.EntityType.lower())
+    if owner is None:
+        raise InvalidInput("EntityType must be Job, Application or Offer", field="EntityType")
+    document = documents.create_from_upload(
+        session, caller, rt.storage, upload_key=body.UploadId, owner=owner, owner_id=body.EntityID,
+        file_name=body.FileName, clock=rt.clock, title=body.Title, category=body.DocumentCategory)
+    return views.document(document)
+
+
+@router.get("/{documentId}", summary="Get a document's download URL")
+def download_url(documentId: int, tenantId: int, session: DbSession, rt: RuntimeDep,
+                 caller: DocumentRead) -> shapes.DocumentUrl:
+    """A signed URL that serves the file, with its type and name, for five minutes, without a token."""
+    document = documents.get(session, caller, documentId)
+    link = documents.download_link(rt.urls, document, clock=rt.clock)
+    url = (f"{rt.settings.issuer}/v3/{tenantId}/recruitment/document/{document.id}/content"
+           f"?expires={int(link.expires.timestamp())}&signature={link.signature}")
+    return shapes.DocumentUrl(Url=url, ExpiresAt=link.expires)
+
+
+@router.get("/{documentId}/content", summary="Download a document (signed URL; no access token)",
+            response_class=Response)
+def download(documentId: int, tenantId: int, expires: Expires, signature: Signature,
+             rt: RuntimeDep) -> Response:
+    document, data = _open(rt, tenantId, documentId, expires, signature)
+    return Response(data, media_type=document.mime_type,
+                    headers={"Content-Disposition": content_disposition(document.file_name)})
+
+
+def _open(rt: Runtime, tenant_id: int, document_id: int, expires: int, signature: str) -> tuple[Document, bytes]:
+    with rt.db.transaction(write=False) as session:
+        return documents.open_download(session, rt.urls, rt.storage, tenant_id=tenant_id, document_id=document_id,
+                                       expires=expires, signature=signature, clock=rt.clock)

@@ -1,0 +1,106 @@
+"""Jobs: list, read (by lJobID or sExternalJobID), create and update."""
+
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlalchemy.orm import Session
+
+from hireport.dialects.pageup import shapes, views
+from hireport.dialects.pageup.auth import hire
+from hireport.kit.auth import Caller
+from hireport.kit.errors import InvalidInput
+from hireport.kit.scopes import Scope
+from hireport.kit.web import DbSession, RuntimeDep
+from hireport.models import DocumentOwner, Job, JobStatus
+from hireport.services import documents, jobs
+from hireport.services.jobs import JobFields
+
+router = APIRouter(prefix="/{tenantId}/recruitment/hire", tags=["Job"])
+
+JobRead = Annotated[Caller, Depends(hire(Scope.job_read))]
+JobWriteCaller = Annotated[Caller, Depends(hire(Scope.job_write))]
+PageNumber = Annotated[int, Query(ge=1)]
+PageSize = Annotated[int, Query(ge=1, le=500)]
+
+
+class IdType(StrEnum):
+    lJobID = "lJobID"
+    sExternalJobID = "sExternalJobID"
+
+
+IdTypeQuery = Annotated[IdType, Query(alias="idType", description="Which id `jobId` is (default lJobID)")]
+
+
+def find_job(session: Session, caller: Caller, job_id: str, id_type: IdType) -> Job:
+    if id_type == IdType.sExternalJobID:
+        return jobs.get_by_external_id(session, caller, job_id)
+    try:
+        return jobs.get(session, caller, int(job_id))
+    except ValueError:
+        raise InvalidInput(f"jobId {job_id!r} is not an lJobID; pass idType=sExternalJobID for an external id",
+                           field="jobId") from None
+
+
+@router.get("/jobs", summary="List jobs")
+def list_jobs(session: DbSession, caller: JobRead, page: PageNumber = 1,
+              pageSize: PageSize = 50) -> shapes.Page[shapes.JobShape]:
+    found = jobs.numbered(session, caller, page=page, page_size=pageSize)
+    docs = documents.attached_to(session, caller, DocumentOwner.job, [j.id for j in found.items])
+    return shapes.Page(Page=found.page, PageSize=found.page_size, TotalCount=found.total,
+                       Items=[views.job(j, docs[j.id]) for j in found.items])
+
+
+@router.get("/jobs/{jobId}", summary="Get a job by lJobID or sExternalJobID")
+def get_job(jobId: str, session: DbSession, caller: JobRead,
+            idType: IdTypeQuery = IdType.lJobID) -> shapes.JobShape:
+    job = find_job(session, caller, jobId, idType)
+    return views.job(job, documents.attached_to(session, caller, DocumentOwner.job, [job.id])[job.id])
+
+
+@router.post("/jobs", summary="Create a job")
+def create_job(body: shapes.JobWrite, session: DbSession, rt: RuntimeDep, caller: JobWriteCaller) -> shapes.JobShape:
+    """Creates a job (status draft unless `JobStatusID` says otherwise, reached through the job lifecycle).
+    `JobID` becomes the job's sExternalJobID. Fields this API does not know are kept and returned."""
+    if not body.Title:
+        raise InvalidInput("Title is required", field="Title")
+    job = jobs.create(session, caller, _fields(body), clock=rt.clock)
+    status = _status(body.JobStatusID)
+    if status is not None:
+        jobs.update(session, caller, job, JobFields(), clock=rt.clock, status=status)
+    return views.job(job, [])
+
+
+@router.put("/jobs/{jobId}", summary="Update a job")
+def update_job(jobId: str, body: shapes.JobWrite, session: DbSession, rt: RuntimeDep,
+               caller: JobWriteCaller, idType: IdTypeQuery = IdType.lJobID) -> shapes.JobShape:
+    """Updates the fields sent; fields left out keep their values. A new `JobStatusID` moves the job
+    through the lifecycle (see the API description), or is refused with the rule that failed."""
+    job = find_job(session, caller, jobId, idType)
+    jobs.update(session, caller, job, _fields(body), clock=rt.clock, status=_status(body.JobStatusID))
+    return views.job(job, documents.attached_to(session, caller, DocumentOwner.job, [job.id])[job.id])
+
+
+_FIELDS = {"JobID": "external_id", "Title": "title", "OwnerUserID": "owner_user_id", "NewPositions": "num_vacancies",
+           "ReplacementPositions": "replacement_positions", "NeededDate": "needed_date",
+           "PositionStart": "position_start", "PositionEnd": "position_end", "Expiry": "expires_at",
+           "Salary": "salary", "SiteID": "site_id", "Summary": "summary", "Description": "description"}
+
+
+def _fields(body: shapes.JobWrite) -> JobFields:
+    sent = body.model_dump(exclude_unset=True)
+    values: dict[str, Any] = {_FIELDS[k]: v for k, v in sent.items() if k in _FIELDS}
+    extra = body.model_extra or {}
+    if extra:
+        values["attributes"] = extra
+    return JobFields(**values)
+
+
+def _status(job_status_id: str | None) -> JobStatus | None:
+    if job_status_id is None:
+        return None
+    if job_status_id in views.STATUS_BY_ID:
+        return views.STATUS_BY_ID[job_status_id]
+    if job_status_id in JobStatus.__members__:
+        return JobStatus(job_status_id)
+    raise InvalidInput(f"unknown JobStatusID {job_status_id!r}", field="JobStatusID")

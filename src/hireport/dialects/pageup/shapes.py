@@ -1,0 +1,266 @@
+"""PageUp's JSON: PascalCase, integer ids as `PUReferenceID` inside `*Info` objects, ISO 8601 dates.
+
+Where PageUp's public material is silent the shapes are hireport's choice, stated in the OpenAPI.
+"""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+T = TypeVar("T")
+
+
+def _to_wire(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _from_wire(value: Any) -> Any:
+    """Accept ISO 8601 with or without a zone (PageUp clients often send none): no zone means UTC."""
+    if isinstance(value, str) and value:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return value
+
+
+Date = Annotated[datetime, BeforeValidator(_from_wire), PlainSerializer(_to_wire, return_type=str)]
+
+
+class Shape(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class RefInfo(Shape):
+    PUReferenceID: int
+
+
+class JobInfo(RefInfo):
+    sExternalJobID: str | None = None
+
+
+class Page(Shape, Generic[T]):
+    Page: int
+    PageSize: int
+    TotalCount: int
+    Items: list[T]
+
+
+class DocumentShape(Shape):
+    PUReferenceID: int
+    Title: str
+    FileSizeKB: int
+    Extension: str
+    MimeType: str
+    DocumentCategory: str | None
+    CreatedDate: Date
+    FileName: str
+
+
+class JobWrite(Shape):
+    """`POST /jobs` and `PUT /jobs/{jobId}`. Ids are strings, as in PageUp's API. Any field not listed
+    here (e.g. `SupplementaryField1`..`20`) is kept with the job and returned as sent."""
+
+    model_config = ConfigDict(extra="allow")
+
+    JobID: str | None = Field(default=None, max_length=100, description="Your id of the job: its sExternalJobID")
+    Title: str | None = Field(default=None, min_length=1, max_length=255)
+    JobStatusID: str | None = Field(default=None, description="See the job status table in the API description")
+    OwnerUserID: str | None = None
+    NewPositions: int | None = Field(default=None, ge=0)
+    ReplacementPositions: int | None = Field(default=None, ge=0)
+    NeededDate: Date | None = None
+    PositionStart: Date | None = None
+    PositionEnd: Date | None = None
+    Expiry: Date | None = None
+    Salary: float | None = None
+    SiteID: str | None = None
+    Summary: str | None = None
+    Description: str | None = None
+
+
+class JobShape(Shape):
+    model_config = ConfigDict(extra="allow")
+
+    JobInfo: JobInfo
+    JobID: str | None
+    Title: str
+    JobStatusID: str
+    JobStatus: str
+    OwnerUserID: str | None
+    NewPositions: int | None
+    ReplacementPositions: int | None
+    NeededDate: Date | None
+    PositionStart: Date | None
+    PositionEnd: Date | None
+    Expiry: Date | None
+    Salary: float | None
+    SiteID: str | None
+    Summary: str | None
+    Description: str | None
+    CreatedDate: Date
+    LastModifiedDate: Date
+    Documents: list[DocumentShape]
+
+
+class ApplicantShape(Shape):
+    model_config = ConfigDict(extra="allow")
+
+    ApplicantInfo: RefInfo
+    FirstName: str
+    MiddleName: str | None
+    LastName: str
+    Email: str
+    Phone: str | None
+    CreatedDate: Date
+
+
+class ApplicationSummary(Shape):
+    """One item of `GET /jobs/{jobId}/applications`."""
+
+    ApplicationInfo: RefInfo
+    ApplicantInfo: RefInfo
+    JobInfo: JobInfo
+    FirstName: str
+    LastName: str
+    Email: str
+    ApplicationStatusCode: str | None
+    ApplicationStatus: str
+    OrderOfMerit: int | None
+    Score: float | None
+    Source: str | None
+    AppliedDate: Date
+    LastModifiedDate: Date
+    Documents: list[DocumentShape]
+
+
+class Answer(Shape):
+    Question: str
+    Answer: Any
+
+
+class ApplicationForm(Shape):
+    ApplicationInfo: RefInfo
+    ApplicantInfo: RefInfo
+    JobInfo: JobInfo
+    Answers: list[Answer]
+
+
+class OfferShape(Shape):
+    model_config = ConfigDict(extra="allow")
+
+    OfferInfo: RefInfo
+    ApplicationInfo: RefInfo
+    ApplicantInfo: RefInfo
+    JobInfo: JobInfo
+    ParentOfferID: int
+    OfferStatus: str
+    OfferAccepted: bool
+    AcceptedDate: Date | None
+    FormComplete: bool
+    FormCompletedDate: Date | None
+    OfferProcessed: bool = Field(description="Processed for the offerActionTypeId asked for (none: the default)")
+    ProcessedOfferActionTypeIDs: list[int] = Field(description="Every action type that processed it; 0 = none given")
+    OfferMadeDate: Date | None
+    StartDate: Date | None
+    EndDate: Date | None
+    ProbationEndDate: Date | None
+    HoursPerWeek: float | None
+    HoursPerMonth: float | None
+    Comments: str | None
+    PayScaleID: str | None
+    CreatedDate: Date
+    Documents: list[DocumentShape]
+
+
+class ApplicationOffers(Shape):
+    ApplicationInfo: RefInfo
+    Offers: list[OfferShape]
+
+
+class OnboardingForm(Shape):
+    OfferInfo: RefInfo
+    FormComplete: bool
+    FormCompletedDate: Date | None
+    Answers: list[Answer]
+
+
+class OfferWrite(Shape):
+    """`POST /applications/{applicationId}/offer`. `OfferSupplementary_Boolean1..10` and
+    `OfferSupplementary_Text1..10` (and any other field) are kept with the offer and returned."""
+
+    model_config = ConfigDict(extra="allow")
+
+    OfferMadeDate: Date | None = None
+    StartDate: Date | None = None
+    EndDate: Date | None = None
+    ProbationEndDate: Date | None = None
+    HoursPerWeek: float | None = Field(default=None, ge=0)
+    HoursPerMonth: float | None = Field(default=None, ge=0)
+    Comments: str | None = None
+    PayScaleID: str | int | None = None
+
+
+class OfferStatusWrite(Shape):
+    OfferStatus: str = Field(min_length=1, max_length=64)
+    ExtraNote: str | None = None
+
+
+class ProcessResult(Shape):
+    OfferInfo: RefInfo
+    OfferActionTypeID: int | None
+    OfferProcessed: bool
+    AlreadyProcessed: bool
+
+
+class StatusCodeWrite(Shape):
+    applicationStatusCode: str = Field(min_length=1, max_length=64)
+    statusChangeReasonId: int | None = None
+
+
+class StatusCodeResult(Shape):
+    ApplicationInfo: RefInfo
+    ApplicationStatusCode: str
+
+
+class MeritRank(Shape):
+    applicationId: int
+    orderOfMerit: int
+
+
+class MeritResult(Shape):
+    ApplicationInfo: RefInfo
+    OrderOfMerit: int
+
+
+class DocumentUrl(Shape):
+    Url: str
+    ExpiresAt: Date
+
+
+class UploadTarget(BaseModel):
+    """Answer of `prepareTempDirectUpload` (camelCase, as PageUp's)."""
+
+    url: str
+    headers: dict[str, str]
+    uploadId: str
+    expiresAt: Date
+
+
+class DocumentCreate(Shape):
+    UploadId: str = Field(description="The uploadId from prepareTempDirectUpload, after the bytes were PUT")
+    FileName: str = Field(min_length=1, max_length=255)
+    Title: str | None = Field(default=None, max_length=255)
+    DocumentCategory: str | None = Field(default=None, max_length=100)
+    EntityType: str = Field(description="Job, Application or Offer")
+    EntityID: int
+
+
+class ErrorItem(Shape):
+    Field: str | None
+    Message: str
+
+
+class ErrorBody(Shape):
+    Message: str
+    Errors: list[ErrorItem]
+    TraceId: str

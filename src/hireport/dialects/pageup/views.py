@@ -1,0 +1,91 @@
+"""From domain rows to PageUp shapes."""
+
+from typing import Any
+
+from hireport.dialects.pageup import shapes
+from hireport.models import Applicant, Application, Document, Job, JobStatus, Offer
+
+# PageUp's JobStatusID values are per-customer; hireport's are fixed and documented in the OpenAPI.
+JOB_STATUS_IDS: dict[JobStatus, str] = {
+    JobStatus.draft: "1", JobStatus.waiting_approval: "2", JobStatus.approved: "3", JobStatus.disapproved: "4",
+    JobStatus.published: "5", JobStatus.frozen: "6", JobStatus.canceled: "7", JobStatus.closed: "8",
+}
+STATUS_BY_ID = {v: k for k, v in JOB_STATUS_IDS.items()}
+
+
+def document(d: Document) -> shapes.DocumentShape:
+    return shapes.DocumentShape(PUReferenceID=d.id, Title=d.title, FileSizeKB=(d.size_bytes + 1023) // 1024,
+                                Extension=d.extension, MimeType=d.mime_type, DocumentCategory=d.category,
+                                CreatedDate=d.created_at, FileName=d.file_name)
+
+
+def job_info(job_id: int, external_id: str | None) -> shapes.JobInfo:
+    return shapes.JobInfo(PUReferenceID=job_id, sExternalJobID=external_id)
+
+
+def job(j: Job, docs: list[Document]) -> shapes.JobShape:
+    return shapes.JobShape(
+        JobInfo=job_info(j.id, j.external_id), JobID=j.external_id, Title=j.title,
+        JobStatusID=JOB_STATUS_IDS[j.status], JobStatus=j.status.value, OwnerUserID=j.owner_user_id,
+        NewPositions=j.num_vacancies, ReplacementPositions=j.replacement_positions, NeededDate=j.needed_date,
+        PositionStart=j.position_start, PositionEnd=j.position_end, Expiry=j.expires_at, Salary=j.salary,
+        SiteID=j.site_id, Summary=j.summary, Description=j.description, CreatedDate=j.created_at,
+        LastModifiedDate=j.updated_at, Documents=[document(d) for d in docs], **_extra(j.attributes),
+    )
+
+
+def applicant(a: Applicant) -> shapes.ApplicantShape:
+    return shapes.ApplicantShape(ApplicantInfo=shapes.RefInfo(PUReferenceID=a.id), FirstName=a.first_name,
+                                 MiddleName=a.middle_name, LastName=a.last_name, Email=a.email, Phone=a.phone,
+                                 CreatedDate=a.created_at, **_extra(a.attributes))
+
+
+def application_summary(a: Application, person: Applicant, external_id: str | None,
+                        docs: list[Document]) -> shapes.ApplicationSummary:
+    return shapes.ApplicationSummary(
+        ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id), ApplicantInfo=shapes.RefInfo(PUReferenceID=person.id),
+        JobInfo=job_info(a.job_id, external_id), FirstName=person.first_name, LastName=person.last_name,
+        Email=person.email, ApplicationStatusCode=a.status_code, ApplicationStatus=a.status.value,
+        OrderOfMerit=a.order_of_merit, Score=a.score, Source=a.source, AppliedDate=a.created_at,
+        LastModifiedDate=a.updated_at, Documents=[document(d) for d in docs],
+    )
+
+
+def application_form(a: Application, external_id: str | None) -> shapes.ApplicationForm:
+    return shapes.ApplicationForm(
+        ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id), ApplicantInfo=shapes.RefInfo(PUReferenceID=a.applicant_id),
+        JobInfo=job_info(a.job_id, external_id), Answers=_answers(a.form_answers))
+
+
+def offer(o: Offer, a: Application, external_id: str | None, processed: list[int], docs: list[Document], *,
+          action_type_id: int = 0) -> shapes.OfferShape:
+    return shapes.OfferShape(
+        OfferInfo=shapes.RefInfo(PUReferenceID=o.id), ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id),
+        ApplicantInfo=shapes.RefInfo(PUReferenceID=a.applicant_id), JobInfo=job_info(a.job_id, external_id),
+        ParentOfferID=o.parent_offer_id or 0, OfferStatus=o.status, OfferAccepted=o.accepted_at is not None,
+        AcceptedDate=o.accepted_at, FormComplete=o.form_completed_at is not None,
+        FormCompletedDate=o.form_completed_at, OfferProcessed=action_type_id in processed,
+        ProcessedOfferActionTypeIDs=processed, OfferMadeDate=o.offer_made_at, StartDate=o.start_date,
+        EndDate=o.end_date, ProbationEndDate=o.probation_end_date, HoursPerWeek=o.hours_per_week,
+        HoursPerMonth=o.hours_per_month, Comments=o.comments, PayScaleID=o.pay_scale_id, CreatedDate=o.created_at,
+        Documents=[document(d) for d in docs], **_extra(o.attributes),
+    )
+
+
+def onboarding_form(o: Offer) -> shapes.OnboardingForm:
+    return shapes.OnboardingForm(OfferInfo=shapes.RefInfo(PUReferenceID=o.id),
+                                 FormComplete=o.form_completed_at is not None,
+                                 FormCompletedDate=o.form_completed_at, Answers=_answers(o.onboarding_answers))
+
+
+def _answers(answers: list[dict[str, Any]]) -> list[shapes.Answer]:
+    return [shapes.Answer(Question=a["question"], Answer=a.get("answer")) for a in answers]
+
+
+def _extra(attributes: dict[str, Any]) -> dict[str, Any]:
+    """Vendor-only fields, returned as they were sent; never allowed to shadow a field of the shape."""
+    return {k: v for k, v in attributes.items() if k[:1].isupper() and k not in _RESERVED}
+
+
+_RESERVED = frozenset(shapes.JobShape.model_fields) | frozenset(shapes.OfferShape.model_fields) | frozenset(
+    shapes.ApplicantShape.model_fields)
