@@ -20,6 +20,7 @@ from hireport.migrations import runner
 from hireport.services import identity
 from hireport.settings import Settings
 from tests.postgres import postgres_server
+from tests.served import Server, serve
 
 BACKENDS = ["sqlite", "postgresql"]
 _numbers = itertools.count()
@@ -99,6 +100,13 @@ def operator_headers(runtime: Runtime) -> dict[str, str]:
     with runtime.db.transaction() as session:
         secret = identity.create_operator_credential(session, name="tests", clock=runtime.clock)
     return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
+    """`hireport serve` started as a process on a free loopback port, with `hireport demo` loaded."""
+    with serve(tmp_path, database_url) as running:
+        yield running
 
 
 def _with_database(server_url: str, name: str) -> str:
