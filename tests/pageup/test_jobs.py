@@ -77,3 +77,15 @@ def test_bad_bodies_are_400_and_change_nothing(hire: Hire):
     _create(hire.http, JobID="DUP")
     assert_error(hire.http.post(f"{HIRE}/jobs", json={"Title": "again", "JobID": "DUP"}), 409)
     assert hire.http.get(f"{HIRE}/jobs").json()["TotalCount"] == before + 1
+
+
+def test_ids_sent_as_numbers_are_understood(hire: Hire):
+    job = _create(hire.http, JobID=4711, OwnerUserID=12, SiteID=3, JobStatusID=1)
+    assert (job["JobID"], job["OwnerUserID"], job["SiteID"], job["JobStatusID"]) == ("4711", "12", "3", "1")
+
+
+def test_openapi_is_served_with_the_dialect(hire: Hire):
+    spec = hire.http.get("/v3/openapi.json").json()
+    assert "/{tenantId}/recruitment/hire/offers" in spec["paths"]
+    assert "JobStatusID" in spec["info"]["description"]
+    assert hire.http.get("/v3/docs").status_code == 200

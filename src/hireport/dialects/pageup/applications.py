@@ -88,7 +88,7 @@ def create_offer(applicationId: int, body: shapes.OfferWrite, session: DbSession
         parent_offer_id=parentOfferID or None, offer_made_at=body.OfferMadeDate, start_date=body.StartDate,
         end_date=body.EndDate, probation_end_date=body.ProbationEndDate, hours_per_week=body.HoursPerWeek,
         hours_per_month=body.HoursPerMonth, comments=body.Comments,
-        pay_scale_id=None if body.PayScaleID is None else str(body.PayScaleID), attributes=body.model_extra or {})
+        pay_scale_id=body.PayScaleID, attributes=body.model_extra or {})
     offer = offers.create(session, caller, applicationId, fields, clock=rt.clock)
     return lookups.offer_shapes(session, caller, [offer])[0]
 

@@ -24,6 +24,8 @@ def _from_wire(value: Any) -> Any:
 
 
 Date = Annotated[datetime, BeforeValidator(_from_wire), PlainSerializer(_to_wire, return_type=str)]
+# PageUp's ids travel as strings; a client that sends a number is understood all the same.
+StrId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
 
 
 class Shape(BaseModel):
@@ -62,10 +64,10 @@ class JobWrite(Shape):
 
     model_config = ConfigDict(extra="allow")
 
-    JobID: str | None = Field(default=None, max_length=100, description="Your id of the job: its sExternalJobID")
+    JobID: StrId | None = Field(default=None, max_length=100, description="Your id of the job: its sExternalJobID")
     Title: str | None = Field(default=None, min_length=1, max_length=255)
-    JobStatusID: str | None = Field(default=None, description="See the job status table in the API description")
-    OwnerUserID: str | None = None
+    JobStatusID: StrId | None = Field(default=None, description="See the job status table in the API description")
+    OwnerUserID: StrId | None = None
     NewPositions: int | None = Field(default=None, ge=0)
     ReplacementPositions: int | None = Field(default=None, ge=0)
     NeededDate: Date | None = None
@@ -73,7 +75,7 @@ class JobWrite(Shape):
     PositionEnd: Date | None = None
     Expiry: Date | None = None
     Salary: float | None = None
-    SiteID: str | None = None
+    SiteID: StrId | None = None
     Summary: str | None = None
     Description: str | None = None
 
@@ -197,7 +199,7 @@ class OfferWrite(Shape):
     HoursPerWeek: float | None = Field(default=None, ge=0)
     HoursPerMonth: float | None = Field(default=None, ge=0)
     Comments: str | None = None
-    PayScaleID: str | int | None = None
+    PayScaleID: StrId | None = None
 
 
 class OfferStatusWrite(Shape):
