@@ -9,7 +9,9 @@ from hireport.models import Job, JobStatus
 from hireport.services import job_status
 from hireport.services.job_status import ALLOWED, REQUIRED
 
-PAIRS = list(itertools.product(JobStatus, JobStatus))
+# Moves into canceled consult the applications: those pairs run with a database, further down.
+PAIRS = [(a, b) for a, b in itertools.product(JobStatus, JobStatus)
+         if not (b == JobStatus.canceled and b in ALLOWED[a])]
 
 
 def _job(status: JobStatus, **fields) -> Job:
@@ -30,8 +32,6 @@ def test_every_pair(source: JobStatus, target: JobStatus):
         job_status.change(None, job, target)  # type: ignore[arg-type]
         assert job.status == source
     elif target in ALLOWED[source]:
-        if target == JobStatus.canceled:
-            pytest.skip("cancel consults the applications: covered with a database below")
         job_status.change(None, job, target)  # type: ignore[arg-type]
         assert job.status == target
     else:
