@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireport.models.base import Base, TenantScoped
@@ -11,6 +11,7 @@ class Applicant(TenantScoped, Base):
     """A person who applies (PageUp applicant, Gupy candidate)."""
 
     __tablename__ = "applicants"
+    __table_args__ = (Index("ix_applicants_tenant", "tenant_id", "id"),)
 
     first_name: Mapped[str] = mapped_column(String(100))
     middle_name: Mapped[str | None] = mapped_column(String(100))

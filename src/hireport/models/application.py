@@ -23,11 +23,12 @@ class Application(TenantScoped, Base):
     __tablename__ = "applications"
     __table_args__ = (
         Index("ix_applications_tenant_job", "tenant_id", "job_id", "id"),
+        Index("ix_applications_applicant", "applicant_id", "tenant_id"),
         Index("ix_applications_tenant_job_status", "tenant_id", "job_id", "status", "id"),
     )
 
     job_id: Mapped[int] = ref("jobs.id")
-    applicant_id: Mapped[int] = ref("applicants.id", index=True)
+    applicant_id: Mapped[int] = ref("applicants.id")
     status: Mapped[ApplicationStatus] = enum_column(ApplicationStatus)
     # PageUp's configurable application status code (e.g. "OFFER"), set by changeapplicationstatusbycode.
     status_code: Mapped[str | None] = mapped_column(String(64))

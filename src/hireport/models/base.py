@@ -56,10 +56,14 @@ class Base(DeclarativeBase):
 
 
 class TenantScoped:
-    """A row that belongs to one tenant. Query it only through `hireport.kit.tenancy`."""
+    """A row that belongs to one tenant. Query it only through `hireport.kit.tenancy`.
+
+    `tenant_id` has no index of its own: each table indexes it together with the columns it is queried
+    by, so that a planner without statistics (SQLite before ANALYZE) never prefers walking every row of
+    the tenant to a precise lookup."""
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"))
 
 
 def enum_column(enum: type[StrEnum]) -> Any:

@@ -1,7 +1,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireport.models.base import Base, TenantScoped, ref
@@ -23,11 +23,14 @@ class Document(TenantScoped, Base):
             " + (CASE WHEN offer_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_owner",
         ),
+        Index("ix_documents_job", "job_id", "tenant_id"),
+        Index("ix_documents_application", "application_id", "tenant_id"),
+        Index("ix_documents_offer", "offer_id", "tenant_id"),
     )
 
-    job_id: Mapped[int | None] = ref("jobs.id", nullable=True, index=True)
-    application_id: Mapped[int | None] = ref("applications.id", nullable=True, index=True)
-    offer_id: Mapped[int | None] = ref("offers.id", nullable=True, index=True)
+    job_id: Mapped[int | None] = ref("jobs.id", nullable=True)
+    application_id: Mapped[int | None] = ref("applications.id", nullable=True)
+    offer_id: Mapped[int | None] = ref("offers.id", nullable=True)
     title: Mapped[str] = mapped_column(String(255))
     file_name: Mapped[str] = mapped_column(String(255))
     mime_type: Mapped[str] = mapped_column(String(127))

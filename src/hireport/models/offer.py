@@ -17,12 +17,14 @@ class Offer(TenantScoped, Base):
 
     __tablename__ = "offers"
     __table_args__ = (
+        Index("ix_offers_tenant", "tenant_id", "id"),
+        Index("ix_offers_application", "application_id", "tenant_id"),
         # The offers the default export has not processed yet: open offers only, however large the table.
         Index("ix_offers_unprocessed", "tenant_id", "id", sqlite_where=text("processed_at IS NULL"),
               postgresql_where=text("processed_at IS NULL")),
     )
 
-    application_id: Mapped[int] = ref("applications.id", index=True)
+    application_id: Mapped[int] = ref("applications.id")
     parent_offer_id: Mapped[int | None] = ref("offers.id", nullable=True)
     status: Mapped[str] = mapped_column(String(64))
     offer_made_at: Mapped[datetime | None]

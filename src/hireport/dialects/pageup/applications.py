@@ -11,7 +11,7 @@ from hireport.kit.auth import Caller
 from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DocumentOwner
-from hireport.services import applicants, applications, documents, offers
+from hireport.services import applicants, applications, documents, jobs, offers
 from hireport.services.offers import OfferFields
 
 router = APIRouter(prefix="/{tenantId}/recruitment/hire")
@@ -47,8 +47,7 @@ def get_applicant(applicantId: int, session: DbSession, caller: ApplicantRead) -
 def application_form(applicationId: int, session: DbSession,
                      caller: ApplicationRead) -> shapes.ApplicationForm:
     application = applications.get(session, caller, applicationId)
-    external = lookups.external_ids(session, caller, {application.job_id})
-    return views.application_form(application, external.get(application.job_id))
+    return views.application_form(application, jobs.get(session, caller, application.job_id).external_id)
 
 
 @router.get("/applications/{applicationId}/offer", tags=["Offer"], summary="Get an application's offers")

@@ -65,7 +65,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_applicants'))
     )
     with op.batch_alter_table('applicants', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_applicants_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_applicants_tenant', ['tenant_id', 'id'], unique=False)
 
     op.create_table('jobs',
     sa.Column('external_id', sa.String(length=100), nullable=True),
@@ -105,7 +105,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('tenant_id', 'external_id', name=op.f('uq_jobs_tenant_id_external_id'))
     )
     with op.batch_alter_table('jobs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_jobs_tenant_id'), ['tenant_id'], unique=False)
         batch_op.create_index('ix_jobs_tenant_status', ['tenant_id', 'status', 'id'], unique=False)
 
     op.create_table('oauth_clients',
@@ -161,8 +160,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_applications'))
     )
     with op.batch_alter_table('applications', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_applications_applicant_id'), ['applicant_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_applications_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_applications_applicant', ['applicant_id', 'tenant_id'], unique=False)
         batch_op.create_index('ix_applications_tenant_job', ['tenant_id', 'job_id', 'id'], unique=False)
         batch_op.create_index('ix_applications_tenant_job_status', ['tenant_id', 'job_id', 'status', 'id'], unique=False)
 
@@ -193,8 +191,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_offers'))
     )
     with op.batch_alter_table('offers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_offers_application_id'), ['application_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_offers_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_offers_application', ['application_id', 'tenant_id'], unique=False)
+        batch_op.create_index('ix_offers_tenant', ['tenant_id', 'id'], unique=False)
         batch_op.create_index('ix_offers_unprocessed', ['tenant_id', 'id'], unique=False, sqlite_where=sa.text('processed_at IS NULL'), postgresql_where=sa.text('processed_at IS NULL'))
 
     op.create_table('documents',
@@ -220,10 +218,9 @@ def upgrade() -> None:
     sa.UniqueConstraint('storage_key', name=op.f('uq_documents_storage_key'))
     )
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_documents_application_id'), ['application_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_documents_job_id'), ['job_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_documents_offer_id'), ['offer_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_documents_tenant_id'), ['tenant_id'], unique=False)
+        batch_op.create_index('ix_documents_application', ['application_id', 'tenant_id'], unique=False)
+        batch_op.create_index('ix_documents_job', ['job_id', 'tenant_id'], unique=False)
+        batch_op.create_index('ix_documents_offer', ['offer_id', 'tenant_id'], unique=False)
 
     op.create_table('offer_processings',
     sa.Column('offer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -245,23 +242,21 @@ def downgrade() -> None:
 
     op.drop_table('offer_processings')
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_documents_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_documents_offer_id'))
-        batch_op.drop_index(batch_op.f('ix_documents_job_id'))
-        batch_op.drop_index(batch_op.f('ix_documents_application_id'))
+        batch_op.drop_index('ix_documents_offer')
+        batch_op.drop_index('ix_documents_job')
+        batch_op.drop_index('ix_documents_application')
 
     op.drop_table('documents')
     with op.batch_alter_table('offers', schema=None) as batch_op:
         batch_op.drop_index('ix_offers_unprocessed', sqlite_where=sa.text('processed_at IS NULL'), postgresql_where=sa.text('processed_at IS NULL'))
-        batch_op.drop_index(batch_op.f('ix_offers_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_offers_application_id'))
+        batch_op.drop_index('ix_offers_tenant')
+        batch_op.drop_index('ix_offers_application')
 
     op.drop_table('offers')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_tenant_job_status')
         batch_op.drop_index('ix_applications_tenant_job')
-        batch_op.drop_index(batch_op.f('ix_applications_tenant_id'))
-        batch_op.drop_index(batch_op.f('ix_applications_applicant_id'))
+        batch_op.drop_index('ix_applications_applicant')
 
     op.drop_table('applications')
     op.drop_table('tenant_partners')
@@ -272,11 +267,10 @@ def downgrade() -> None:
     op.drop_table('oauth_clients')
     with op.batch_alter_table('jobs', schema=None) as batch_op:
         batch_op.drop_index('ix_jobs_tenant_status')
-        batch_op.drop_index(batch_op.f('ix_jobs_tenant_id'))
 
     op.drop_table('jobs')
     with op.batch_alter_table('applicants', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_applicants_tenant_id'))
+        batch_op.drop_index('ix_applicants_tenant')
 
     op.drop_table('applicants')
     op.drop_table('tenants')
