@@ -71,3 +71,13 @@ def test_lists_hold_only_the_callers_rows(runtime: Runtime, two_tenants):
 def test_a_caller_without_a_tenant_reads_nothing(runtime: Runtime, two_tenants):
     with runtime.db.transaction(write=False) as session, pytest.raises(Forbidden):
         session.scalars(scoped(Job, Caller(client_id="partner-only", partner_id=1)))
+
+
+def test_lookup_by_ids_holds_only_the_callers_rows(runtime: Runtime, two_tenants):
+    from hireport.kit.tenancy import scoped_ids
+
+    a, b = two_tenants
+    with runtime.db.transaction(write=False) as session:
+        for model, key in ((Job, "job"), (Application, "application"), (Offer, "offer")):
+            found = list(session.scalars(scoped_ids(model, Caller.operator(218), [a[key], b[key], 10**9])))
+            assert [row.id for row in found] == [a[key]]

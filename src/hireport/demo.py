@@ -14,10 +14,11 @@ from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.runtime import Runtime
 from hireport.kit.scopes import BACKGROUND_CHECK_SCOPES, HIRE_SCOPES
-from hireport.models import ApplicationStatus, DocumentOwner, JobStatus, OAuthClient, Partner, Tenant
-from hireport.services import applicants, applications, documents, identity, jobs, offers
+from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, OAuthClient, Partner, Tenant
+from hireport.services import applicants, applications, checks, documents, identity, jobs, offers
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields, FormAnswer
+from hireport.services.checks import CheckResult, Report
 from hireport.services.jobs import JobFields
 from hireport.services.offers import OfferFields
 
@@ -85,10 +86,12 @@ def _create_data(session: Session, runtime: Runtime) -> None:
     identity.enable_partner(session, tenant_id=DEMO_TENANT, partner_code=DEMO_PARTNER, clock=clock)
     caller = Caller.operator(DEMO_TENANT)
     now = clock.now()
+    hired: list[int] = []
     for number, (title, status) in enumerate(JOBS, start=1):
         job = jobs.create(session, caller, JobFields(
             title=title, external_id=f"REQ-{2400 + number}", description=f"<p>Join Acme Health as a {title}.</p>",
             summary=f"{title}, full time", num_vacancies=rng.randint(1, 4), salary=float(rng.randint(60, 180) * 1000),
+            division_code=rng.choice(["CLIN", "CORP", "OPS"]),
             hiring_deadline=(now + timedelta(days=30 + number)).date(), career_page_id=1,
             cancel_reason="cancellation_requested_by_manager" if status == JobStatus.canceled else None,
         ), clock=clock, status=status)
@@ -98,11 +101,42 @@ def _create_data(session: Session, runtime: Runtime) -> None:
         if status in (JobStatus.draft, JobStatus.waiting_approval, JobStatus.approved, JobStatus.disapproved):
             continue
         for _ in range(rng.randint(20, 40)):
-            _apply(session, runtime, caller, rng, job.id, job_open=status in (JobStatus.published, JobStatus.frozen))
+            application_id = _apply(session, runtime, caller, rng, job.id,
+                                    job_open=status in (JobStatus.published, JobStatus.frozen))
+            if application_id is not None:
+                hired.append(application_id)
+    _background_checks(session, runtime, caller, hired)
+
+
+def _background_checks(session: Session, runtime: Runtime, caller: Caller, application_ids: list[int]) -> None:
+    """Checks from provider `bg` on the applications that reached offer: most pending (to poll), and one
+    at each later stage, with results where a stage has them."""
+    clock = runtime.clock
+    partner_id = session.scalar(select(Partner.id).where(Partner.code == DEMO_PARTNER))
+    provider = Caller(client_id="demo provider", tenant_id=DEMO_TENANT, partner_id=partner_id)
+    link = "https://reports.bgchecks.example/r/"
+    stages = [
+        Report(CheckStatus.queued),
+        Report(CheckStatus.new, reference_number="BG-1001"),
+        Report(CheckStatus.inprogress, results=[CheckResult("Police Check", f"{link}1001", "pass")]),
+        Report(CheckStatus.completed, reference_number="BG-1002",
+               results=[CheckResult("Police Check", f"{link}1002a", "pass"),
+                        CheckResult("Employment History", f"{link}1002b", "pass")]),
+        Report(CheckStatus.failed, reason_for_fail="The candidate's consent form was not signed."),
+    ]
+    for index, application_id in enumerate(application_ids):
+        check = checks.order(session, caller, application_id=application_id, partner_code=DEMO_PARTNER,
+                             package_code=("STD-AU", "HEALTH-PLUS")[index % 2], clock=clock,
+                             package_name=("Standard (Australia)", "Healthcare worker")[index % 2])
+        if index < len(stages):
+            if stages[index].status != CheckStatus.queued:
+                checks.report(session, provider, check.id, Report(CheckStatus.queued), clock=clock)
+            checks.report(session, provider, check.id, stages[index], clock=clock)
 
 
 def _apply(session: Session, runtime: Runtime, caller: Caller, rng: random.Random, job_id: int, *,
-           job_open: bool) -> None:
+           job_open: bool) -> int | None:
+    """One applicant applies; returns the application id if it reached an offer."""
     clock = runtime.clock
     first, last = rng.choice(FIRST), rng.choice(LAST)
     applicant = applicants.create(session, caller, ApplicantFields(
@@ -128,8 +162,10 @@ def _apply(session: Session, runtime: Runtime, caller: Caller, rng: random.Rando
         documents.upload(session, caller, runtime.storage, owner=DocumentOwner.application, owner_id=application.id,
                          file_name=f"{first}-{last}-resume.pdf", data=_pdf(f"Resume of {first} {last}"),
                          title="Resume", category="Resume", clock=clock)
-    if roll > 0.8:
-        _offer(session, runtime, caller, rng, application.id, stage=rng.randint(0, 4))
+    if roll <= 0.8:
+        return None
+    _offer(session, runtime, caller, rng, application.id, stage=rng.randint(0, 4))
+    return application.id
 
 
 def _offer(session: Session, runtime: Runtime, caller: Caller, rng: random.Random, application_id: int, *,

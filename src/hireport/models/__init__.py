@@ -3,6 +3,7 @@
 from hireport.models.applicant import Applicant
 from hireport.models.application import Application, ApplicationStatus
 from hireport.models.base import Base
+from hireport.models.check import BackgroundCheck, CheckStatus
 from hireport.models.client import OAuthClient, OperatorCredential, SigningKeyRow
 from hireport.models.document import Document, DocumentOwner
 from hireport.models.job import Job, JobStatus
@@ -14,7 +15,9 @@ __all__ = [
     "Applicant",
     "Application",
     "ApplicationStatus",
+    "BackgroundCheck",
     "Base",
+    "CheckStatus",
     "Document",
     "DocumentOwner",
     "Job",

@@ -47,6 +47,7 @@ class Job(TenantScoped, Base):
     role_id: Mapped[int | None]
     branch_id: Mapped[int | None]
     site_id: Mapped[str | None] = mapped_column(String(100))
+    division_code: Mapped[str | None] = mapped_column(String(100))
     owner_user_id: Mapped[str | None] = mapped_column(String(100))
     career_page_id: Mapped[int | None]
     salary: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))

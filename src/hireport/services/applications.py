@@ -10,7 +10,7 @@ from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import InvalidInput
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
-from hireport.kit.tenancy import get_scoped, scoped
+from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
 from hireport.models import Applicant, Application, ApplicationStatus, Job
 
 
@@ -96,7 +96,7 @@ def change_order_of_merit(session: Session, caller: Caller, ranks: list[tuple[in
         raise InvalidInput("orderOfMerit starts at 1", field="orderOfMerit")
     if not ranks:
         raise InvalidInput("give at least one application and its rank", field="applicationId")
-    found = {a.id: a for a in session.scalars(scoped(Application, caller).where(Application.id.in_(ids)))}
+    found = {a.id: a for a in session.scalars(scoped_ids(Application, caller, ids))}
     unknown = [i for i in ids if i not in found]
     if unknown:
         raise InvalidInput(f"unknown application ids: {unknown}", field="applicationId")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +17,8 @@ from hireport.kit.secrets import hash_secret, new_secret, secret_matches
 from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKeyRow, Tenant, TenantPartner
 
 # -- tenants and partners ---------------------------------------------------------------------------
+
+TENANT_SETTINGS: dict[str, type] = {"fuzzy_serializer": bool}
 
 def create_tenant(session: Session, *, tenant_id: int, name: str, clock: Clock) -> Tenant:
     if tenant_id <= 0:
@@ -32,6 +35,23 @@ def get_tenant(session: Session, tenant_id: int) -> Tenant:
     tenant = session.get(Tenant, tenant_id)
     if tenant is None:
         raise NotFound(f"tenant {tenant_id} not found")
+    return tenant
+
+
+def update_tenant(session: Session, tenant_id: int, *, name: str | None = None,
+                  settings: dict[str, Any] | None = None) -> Tenant:
+    tenant = get_tenant(session, tenant_id)
+    if settings:
+        unknown = set(settings) - set(TENANT_SETTINGS)
+        if unknown:
+            raise InvalidInput(f"unknown tenant setting(s): {', '.join(sorted(unknown))}", field="settings")
+        for key, value in settings.items():
+            if not isinstance(value, TENANT_SETTINGS[key]):
+                raise InvalidInput(f"setting {key} must be a {TENANT_SETTINGS[key].__name__}", field="settings")
+        tenant.settings = {**tenant.settings, **settings}
+    if name is not None:
+        tenant.name = name
+    session.flush()
     return tenant
 
 
@@ -123,10 +143,7 @@ def list_clients(session: Session, *, tenant_id: int | None = None) -> list[OAut
 
 
 def partner_code_of(session: Session, client: OAuthClient) -> str | None:
-    if client.partner_id is None:
-        return None
-    partner = session.get(Partner, client.partner_id)
-    return partner.code if partner else None
+    return None if client.partner_id is None else partner_code_by_id(session, client.partner_id)
 
 
 # -- the client-credentials grant -------------------------------------------------------------------
@@ -230,3 +247,10 @@ def signing_keys(db: Database, *, clock: Clock) -> list[SigningKey]:
         with db.transaction(write=False) as session:
             rows = list(session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc())))
     return [SigningKey.from_pem(row.private_pem) for row in rows]
+
+
+def partner_code_by_id(session: Session, partner_id: int) -> str:
+    partner = session.get(Partner, partner_id)
+    if partner is None:
+        raise NotFound(f"partner {partner_id} not found")
+    return partner.code

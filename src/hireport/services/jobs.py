@@ -33,6 +33,7 @@ class JobFields(BaseModel):
     role_id: int | None = None
     branch_id: int | None = None
     site_id: str | None = None
+    division_code: str | None = Field(default=None, max_length=100)
     owner_user_id: str | None = None
     career_page_id: int | None = None
     salary: float | None = None

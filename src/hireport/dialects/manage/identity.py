@@ -13,6 +13,7 @@ from hireport.dialects.manage.schemas import (
     TenantCreate,
     TenantPartnerCreate,
     TenantRead,
+    TenantUpdate,
 )
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import OAuthClient
@@ -24,6 +25,12 @@ router = APIRouter()
 @router.post("/tenants", status_code=status.HTTP_201_CREATED, tags=["tenants"])
 def create_tenant(body: TenantCreate, session: DbSession, rt: RuntimeDep, _: Operator) -> TenantRead:
     tenant = identity.create_tenant(session, tenant_id=body.id, name=body.name, clock=rt.clock)
+    return TenantRead.model_validate(tenant)
+
+
+@router.patch("/tenants/{tenant_id}", tags=["tenants"])
+def update_tenant(tenant_id: int, body: TenantUpdate, session: DbSession, _: Operator) -> TenantRead:
+    tenant = identity.update_tenant(session, tenant_id, name=body.name, settings=body.settings)
     return TenantRead.model_validate(tenant)
 
 

@@ -10,6 +10,8 @@ from hireport.dialects.manage.auth import OnTenant
 from hireport.dialects.manage.schemas import (
     ApplicantRead,
     ApplicationRead,
+    CheckOrder,
+    CheckRead,
     DocumentRead,
     JobCreate,
     JobRead,
@@ -21,7 +23,7 @@ from hireport.dialects.manage.schemas import (
 )
 from hireport.kit.web import DbSession, RuntimeDep, content_disposition
 from hireport.models import Document, DocumentOwner, JobStatus, Offer
-from hireport.services import applicants, applications, documents, jobs, offers
+from hireport.services import applicants, applications, checks, documents, jobs, offers
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields
 from hireport.services.jobs import JobFields
@@ -134,6 +136,27 @@ def process_offer(offer_id: int, body: OfferProcess, session: DbSession, rt: Run
     offer = offers.get(session, caller, offer_id)
     offers.mark_processed(session, caller, offer, clock=rt.clock, action_type_id=body.action_type_id)
     return one_offer_view(session, offer)
+
+
+@router.post("/background-checks", status_code=status.HTTP_201_CREATED, tags=["background checks"])
+def order_check(body: CheckOrder, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> CheckRead:
+    """Order a background check on an application from a provider the tenant uses; it starts pending."""
+    check = checks.order(session, caller, application_id=body.application_id, partner_code=body.partner,
+                         package_code=body.package_code, package_name=body.package_name, clock=rt.clock)
+    return CheckRead.model_validate(check)
+
+
+@router.get("/background-checks", tags=["background checks"])
+def list_checks(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
+                application_id: int | None = None) -> PageOf[CheckRead]:
+    page = checks.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
+    return PageOf(items=[CheckRead.model_validate(c) for c in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/background-checks/{check_id}", tags=["background checks"])
+def get_check(check_id: int, session: DbSession, caller: OnTenant) -> CheckRead:
+    """A check with the provider's status, reference number, report links and reason for failure."""
+    return CheckRead.model_validate(checks.get(session, caller, check_id))
 
 
 @router.post("/documents", status_code=status.HTTP_201_CREATED, tags=["documents"])

@@ -5,7 +5,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hireport.models import ApplicationStatus, DocumentOwner, JobStatus
+from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus
 from hireport.services.applications import FormAnswer
 from hireport.services.offers import OfferFields
 
@@ -29,7 +29,14 @@ class TenantCreate(BaseModel):
 class TenantRead(Read):
     id: int
     name: str
+    settings: dict[str, Any]
     created_at: datetime
+
+
+class TenantUpdate(BaseModel):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    settings: dict[str, Any] | None = Field(default=None, description="Merged key by key. `fuzzy_serializer` "
+                                            "(bool, default true): PageUp's fuzzy serializer on background checks")
 
 
 class PartnerCreate(BaseModel):
@@ -83,6 +90,7 @@ class JobCreate(BaseModel):
     num_vacancies: int | None = Field(default=None, ge=0)
     hiring_deadline: date | None = None
     career_page_id: int | None = None
+    division_code: str | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -97,6 +105,7 @@ class JobRead(Read):
     num_vacancies: int | None
     replacement_positions: int | None
     career_page_id: int | None
+    division_code: str | None
     hiring_deadline: date | None
     custom_fields: list[dict[str, Any]]
     attributes: dict[str, Any]
@@ -164,6 +173,27 @@ class OnboardingFormSubmit(BaseModel):
 
 class OfferProcess(BaseModel):
     action_type_id: int = Field(default=0, ge=0)
+
+
+class CheckOrder(BaseModel):
+    application_id: int
+    partner: str = Field(min_length=1, description="The provider's partner code, e.g. `bg`")
+    package_code: str = Field(min_length=1, max_length=100)
+    package_name: str | None = Field(default=None, max_length=200)
+
+
+class CheckRead(Read):
+    id: int
+    application_id: int
+    partner_id: int
+    package_code: str
+    package_name: str | None
+    status: CheckStatus
+    reference_number: str | None
+    reason_for_fail: str | None
+    results: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
 
 
 class DocumentRead(Read):

@@ -3,7 +3,7 @@
 
 from fastapi import FastAPI
 
-from hireport.dialects.pageup import applications, documents, errors, jobs, offers
+from hireport.dialects.pageup import applications, checks, documents, errors, jobs, offers
 from hireport.kit.runtime import Runtime
 
 DESCRIPTION = """
@@ -35,6 +35,22 @@ tenant, bad or expired signed link), 404 (unknown id, or another tenant's), 409 
   to `url`; then `POST /document` with `{"UploadId", "FileName", "Title", "DocumentCategory", "EntityType"
   (Job | Application | Offer), "EntityID"}`.
 * POST endpoints answer 200 with the resulting object.
+
+**Background Checking API** (`/v3/{tenantId}/backgroundchecking`), for providers: a partner client's token
+(it carries the `partner_id` claim; without it every call is a 403) with `Public.BackgroundCheck.Read` (GET)
+or `Public.BackgroundCheck.Write` (PUT). A provider sees and changes only the checks addressed to it.
+* `GET ?status=pending[&provider=CODE]`: the 5 oldest pending checks, a JSON array. Other `status` values
+  are a 400: checks leave this API once they move on. `provider`, if given, must be your own code (else 403).
+* `PUT /{id}`: a full replacement; a field left out is cleared. No PATCH (405).
+* Claiming: `queued` from `pending` is atomic; a second claim of the same check is a 409.
+* Lifecycle: pending → queued | new | failed | cancelled; queued → pending | new | inprogress | expired |
+  completed | cancelled | failed; new → inprogress | expired | completed | cancelled | failed | queued;
+  inprogress → inprogress (more partial results) | expired | completed | cancelled | failed | queued;
+  expired, completed, cancelled, failed → queued only (the test reset: queued, then pending).
+* Responses of this API pass through PageUp's fuzzy serializer: every JSON object gains one property
+  named by a random GUID (with a GUID value) and its keys are shuffled. On by default; an operator turns
+  it off per tenant (`PATCH /manage/v1/tenants/{id}` with `{"settings": {"fuzzy_serializer": false}}`).
+* The legacy `note` field is accepted and ignored.
 """
 
 
@@ -43,6 +59,6 @@ def create_pageup_app(runtime: Runtime) -> FastAPI:
                   docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
     app.state.runtime = runtime
     errors.install(app)
-    for module in (jobs, applications, offers, documents):
+    for module in (jobs, applications, offers, documents, checks):
         app.include_router(module.router)
     return app

@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from hireport.dialects.pageup import shapes, views
 from hireport.kit.auth import Caller
-from hireport.kit.tenancy import scoped
+from hireport.kit.tenancy import scoped_ids
 from hireport.models import Application, DocumentOwner, Job, Offer
 from hireport.services import documents, offers
 
@@ -14,8 +14,8 @@ def offer_shapes(session: Session, caller: Caller, found: list[Offer], *,
     application_ids = {o.application_id for o in found}
     applications: dict[int, tuple[Application, str | None]] = {}
     if application_ids:
-        stmt = (scoped(Application, caller).add_columns(Job.external_id).join(Job, Job.id == Application.job_id)
-                .where(Application.id.in_(application_ids)))
+        stmt = (scoped_ids(Application, caller, application_ids).add_columns(Job.external_id)
+                .join(Job, Job.id == Application.job_id))
         applications = {app.id: (app, external_id) for app, external_id in session.execute(stmt)}
     processed = offers.processed_action_types(session, found)
     docs = documents.attached_to(session, caller, DocumentOwner.offer, [o.id for o in found])

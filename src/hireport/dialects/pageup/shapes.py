@@ -11,7 +11,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 T = TypeVar("T")
 
 
-def _to_wire(value: datetime) -> str:
+def to_wire(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
@@ -23,7 +23,7 @@ def _from_wire(value: Any) -> Any:
     return value
 
 
-Date = Annotated[datetime, BeforeValidator(_from_wire), PlainSerializer(_to_wire, return_type=str)]
+Date = Annotated[datetime, BeforeValidator(_from_wire), PlainSerializer(to_wire, return_type=str)]
 # PageUp's ids travel as strings; a client that sends a number is understood all the same.
 StrId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
 

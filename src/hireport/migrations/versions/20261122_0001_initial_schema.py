@@ -82,6 +82,7 @@ def upgrade() -> None:
     sa.Column('role_id', sa.Integer(), nullable=True),
     sa.Column('branch_id', sa.Integer(), nullable=True),
     sa.Column('site_id', sa.String(length=100), nullable=True),
+    sa.Column('division_code', sa.String(length=100), nullable=True),
     sa.Column('owner_user_id', sa.String(length=100), nullable=True),
     sa.Column('career_page_id', sa.Integer(), nullable=True),
     sa.Column('salary', sa.Numeric(precision=14, scale=2, asdecimal=False), nullable=True),
@@ -163,6 +164,28 @@ def upgrade() -> None:
         batch_op.create_index('ix_applications_applicant', ['applicant_id', 'tenant_id'], unique=False)
         batch_op.create_index('ix_applications_tenant_job', ['tenant_id', 'job_id', 'id'], unique=False)
         batch_op.create_index('ix_applications_tenant_job_status', ['tenant_id', 'job_id', 'status', 'id'], unique=False)
+
+    op.create_table('background_checks',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('partner_id', sa.Integer(), nullable=False),
+    sa.Column('package_code', sa.String(length=100), nullable=False),
+    sa.Column('package_name', sa.String(length=200), nullable=True),
+    sa.Column('status', sa.Enum('pending', 'queued', 'new', 'inprogress', 'expired', 'completed', 'cancelled', 'failed', name='checkstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('reference_number', sa.String(length=200), nullable=True),
+    sa.Column('reason_for_fail', sa.Text(), nullable=True),
+    sa.Column('results', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_background_checks_application_id_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['partner_id'], ['partners.id'], name=op.f('fk_background_checks_partner_id_partners'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_background_checks_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_background_checks'))
+    )
+    with op.batch_alter_table('background_checks', schema=None) as batch_op:
+        batch_op.create_index('ix_background_checks_application', ['application_id', 'tenant_id'], unique=False)
+        batch_op.create_index('ix_background_checks_poll', ['tenant_id', 'partner_id', 'status', 'id'], unique=False)
 
     op.create_table('offers',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -253,6 +276,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_offers_application')
 
     op.drop_table('offers')
+    with op.batch_alter_table('background_checks', schema=None) as batch_op:
+        batch_op.drop_index('ix_background_checks_poll')
+        batch_op.drop_index('ix_background_checks_application')
+
+    op.drop_table('background_checks')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_index('ix_applications_tenant_job_status')
         batch_op.drop_index('ix_applications_tenant_job')

@@ -1,0 +1,119 @@
+"""PageUp's Background Checking API for providers: poll pending checks, report status and results."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from hireport.dialects.pageup.fuzzy import JSONResponseMaybeFuzzy
+from hireport.dialects.pageup.shapes import to_wire
+from hireport.kit.auth import Caller
+from hireport.kit.errors import Forbidden, InvalidInput
+from hireport.kit.scopes import Scope
+from hireport.kit.web import DbSession, RuntimeDep, bearer_caller
+from hireport.models import BackgroundCheck, CheckStatus
+from hireport.services import checks, identity
+from hireport.services.checks import CheckResult, PendingCheck, Report
+
+router = APIRouter(prefix="/{tenantId}/backgroundchecking", tags=["BackgroundChecking"])
+
+
+def provider(scope: str) -> Any:
+    async def dependency(request: Request, tenant_id: int = Path(alias="tenantId")) -> Caller:
+        caller = bearer_caller(request)
+        caller.require_scopes(scope)
+        caller.require_partner()
+        if caller.tenant_id != tenant_id:
+            raise Forbidden(f"the access token is for tenant {caller.tenant_id}, not tenant {tenant_id}")
+        return caller
+
+    dependency.__name__ = "provider_" + scope.replace(".", "_")
+    return dependency
+
+
+ReadCaller = Annotated[Caller, Depends(provider(Scope.background_check_read))]
+WriteCaller = Annotated[Caller, Depends(provider(Scope.background_check_write))]
+
+
+class ResultIn(BaseModel):
+    reportLink: str | None = Field(default=None, description="https only: an authenticated link to the report")
+    reportType: str | None = Field(default=None, description="Required: the kind of check, e.g. Credit Check")
+    status: str | None = Field(default=None, max_length=50, description="The outcome, e.g. pass")
+
+
+class CheckUpdate(BaseModel):
+    """A full replacement of the check's provider-reported state: a field left out is cleared."""
+
+    status: str = Field(description="queued, pending (only from queued), new, inprogress, expired, completed, "
+                                    "cancelled or failed")
+    referenceNumber: str | None = Field(default=None, max_length=200)
+    reasonForFail: str | None = None
+    results: list[ResultIn] | None = None
+    note: Any = Field(default=None, description="Legacy; accepted and ignored")
+
+
+@router.get("", summary="Pending background checks for the calling provider (at most 5)")
+def poll(tenantId: int, session: DbSession, caller: ReadCaller,
+         status: Annotated[str, Query(description="Only `pending` is served")] = "pending",
+         provider: Annotated[str | None, Query(description="Your provider code (optional)")] = None,
+         ) -> JSONResponseMaybeFuzzy:
+    """The 5 oldest pending checks addressed to you. Queue each (`PUT {"status": "queued"}`) as soon as you
+    read it: it then leaves this list and the next ones come. Checks in any other status cannot be listed:
+    `status` other than `pending` is a 400."""
+    if status.lower() != CheckStatus.pending:
+        raise InvalidInput("only status=pending can be listed; checks leave this API once they move on",
+                           field="status")
+    if provider is not None:
+        own = identity.partner_code_by_id(session, caller.require_partner())
+        if provider != own:
+            raise Forbidden(f"the access token is for provider {own!r}, not {provider!r}")
+    found = checks.pending(session, caller)
+    return JSONResponseMaybeFuzzy([_pending(p) for p in found], fuzzy=_fuzzy(session, tenantId))
+
+
+@router.put("/{checkId}", summary="Report a background check's status (full replacement)")
+def report(tenantId: int, checkId: int, session: DbSession, rt: RuntimeDep, caller: WriteCaller,
+           body: Annotated[CheckUpdate, Body()]) -> JSONResponseMaybeFuzzy:
+    """The body replaces what the check holds: a field left out is cleared. `queued` claims a pending check
+    (a second claim is a 409); `pending` only from `queued` (for test resets); `new` needs `referenceNumber`;
+    `completed`/`cancelled` need `referenceNumber` and `results`; `failed` needs `reasonForFail`; `inprogress`
+    may carry partial results. Each result needs `reportType`; `reportLink` must be https."""
+    check = checks.report(session, caller, checkId, _report(body), clock=rt.clock)
+    return JSONResponseMaybeFuzzy(_state(check), fuzzy=_fuzzy(session, tenantId))
+
+
+def _report(body: CheckUpdate) -> Report:
+    try:
+        status = CheckStatus(body.status.strip().lower())
+    except ValueError:
+        raise InvalidInput(f"unknown status {body.status!r}", field="status") from None
+    results = None if body.results is None else [
+        CheckResult(report_type=r.reportType or "", report_link=r.reportLink, status=r.status) for r in body.results]
+    return Report(status=status, reference_number=body.referenceNumber, reason_for_fail=body.reasonForFail,
+                  results=results)
+
+
+def _fuzzy(session: DbSession, tenant_id: int) -> bool:
+    return bool(identity.get_tenant(session, tenant_id).settings.get("fuzzy_serializer", True))
+
+
+def _pending(p: PendingCheck) -> dict[str, Any]:
+    a = p.applicant
+    return {
+        "backgroundcheckrequest": {"id": p.check.id, "status": p.check.status.value, "provider": p.partner_code,
+                                   "createdDate": to_wire(p.check.created_at)},
+        "applicant": {"id": a.id, "firstName": a.first_name, "middleName": a.middle_name, "lastName": a.last_name,
+                      "emailid": a.email, "phone": a.phone},
+        "application": {"id": p.application.id,
+                        "job": {"id": p.job.id, "title": p.job.title, "divisioncode": p.job.division_code,
+                                "externalId": p.job.external_id}},
+        "package": {"code": p.check.package_code, "name": p.check.package_name},
+        "note": None,
+    }
+
+
+def _state(check: BackgroundCheck) -> dict[str, Any]:
+    return {"id": check.id, "status": check.status.value, "referenceNumber": check.reference_number,
+            "reasonForFail": check.reason_for_fail, "results": check.results, "updatedDate": to_wire(check.updated_at)}
+
+
