@@ -44,12 +44,14 @@ ENDPOINTS: dict[tuple[str, str], tuple[tuple[str, ...], object]] = {
 # Authorised by their signature instead of a token (tested in test_documents.py).
 SIGNED = {("PUT", "/{tenantId}/recruitment/document/upload/{uploadId}"),
           ("GET", "/{tenantId}/recruitment/document/{documentId}/content")}
+# The providers' Background Checking API: partner tokens, tested in test_checks.py.
+PROVIDER = {("GET", "/{tenantId}/backgroundchecking"), ("PUT", "/{tenantId}/backgroundchecking/{checkId}")}
 CASES = ["no token", "expired token", "token without the scope", "token of another tenant"]
 
 
 def test_the_matrix_covers_every_route(runtime: Runtime):
     paths = create_pageup_app(runtime).openapi()["paths"]
-    assert {(m.upper(), path) for path, ops in paths.items() for m in ops} == set(ENDPOINTS) | SIGNED
+    assert {(m.upper(), path) for path, ops in paths.items() for m in ops} == set(ENDPOINTS) | SIGNED | PROVIDER
 
 
 def _dump(runtime: Runtime) -> str:
