@@ -1,0 +1,67 @@
+"""The background-check lifecycle, every pair of statuses, through the service on a real database."""
+
+import itertools
+
+import pytest
+from sqlalchemy import update
+
+from hireport.kit.auth import Caller
+from hireport.kit.errors import InvalidTransition
+from hireport.kit.runtime import Runtime
+from hireport.models import BackgroundCheck, CheckStatus
+from hireport.services import checks
+from hireport.services.check_status import ALLOWED
+from hireport.services.checks import CheckResult, Report
+from tests import factories
+
+LINK = "https://reports.example/1"
+COMPLETE = {
+    CheckStatus.pending: Report(CheckStatus.pending),
+    CheckStatus.queued: Report(CheckStatus.queued),
+    CheckStatus.new: Report(CheckStatus.new, reference_number="R1"),
+    CheckStatus.inprogress: Report(CheckStatus.inprogress, results=[CheckResult("Police Check")]),
+    CheckStatus.expired: Report(CheckStatus.expired),
+    CheckStatus.completed: Report(CheckStatus.completed, reference_number="R1",
+                                  results=[CheckResult("Police Check", LINK, "pass")]),
+    CheckStatus.cancelled: Report(CheckStatus.cancelled, reference_number="R1",
+                                  results=[CheckResult("Police Check", LINK, "cancelled")]),
+    CheckStatus.failed: Report(CheckStatus.failed, reason_for_fail="consent missing"),
+}
+
+
+def test_every_pair_of_statuses(runtime: Runtime):
+    factories.tenant(runtime, 218)
+    factories.partner(runtime, "bg", tenants=(218,))
+    application = factories.recruitment(runtime, 218)["application"]
+    with runtime.db.transaction() as session:
+        partner_id = checks.order(session, Caller.operator(218), application_id=application, partner_code="bg",
+                                  package_code="STD", clock=runtime.clock).partner_id
+    provider = Caller(client_id="p", tenant_id=218, partner_id=partner_id)
+    outcomes = {}
+    for source, target in itertools.product(CheckStatus, CheckStatus):
+        with runtime.db.transaction() as session:
+            check = checks.order(session, Caller.operator(218), application_id=application, partner_code="bg",
+                                 package_code="STD", clock=runtime.clock)
+            session.execute(update(BackgroundCheck).where(BackgroundCheck.id == check.id).values(status=source))
+        try:
+            with runtime.db.transaction() as session:
+                checks.report(session, provider, check.id, COMPLETE[target], clock=runtime.clock)
+            outcomes[source, target] = "moved"
+        except InvalidTransition:
+            outcomes[source, target] = "refused"
+        with runtime.db.transaction(write=False) as session:
+            status = session.get(BackgroundCheck, check.id).status  # type: ignore[union-attr]
+        assert status == (target if outcomes[source, target] == "moved" else source), (source, target)
+    pairs = itertools.product(CheckStatus, CheckStatus)
+    expected = {(s, t): "moved" if t in ALLOWED[s] else "refused" for s, t in pairs}
+    assert outcomes == expected
+
+
+@pytest.mark.parametrize("target", [CheckStatus.pending, CheckStatus.queued])
+def test_the_seed_fixes_pending_only_from_queued_and_queued_from_everywhere_else(target):
+    for source in CheckStatus:
+        allowed = target in ALLOWED[source]
+        if target == CheckStatus.pending:
+            assert allowed == (source == CheckStatus.queued), source
+        else:
+            assert allowed == (source != CheckStatus.queued), source
