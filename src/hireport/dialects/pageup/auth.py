@@ -9,14 +9,16 @@ from hireport.kit.errors import Forbidden
 from hireport.kit.web import bearer_caller
 
 
-def hire(scope: str, *alternatives: str) -> Callable[..., Awaitable[Caller]]:
-    """401 without a valid token; 403 without `scope` (or one of `alternatives`), or when the path's
-    tenant is not the token's."""
+def hire(scope: str, *alternatives: str, partner: bool = False) -> Callable[..., Awaitable[Caller]]:
+    """401 without a valid token; 403 without `scope` (or one of `alternatives`), without the partner_id
+    claim when `partner` is asked for, or when the path's tenant is not the token's."""
 
     async def dependency(request: Request, tenant_id: int = Path(alias="tenantId")) -> Caller:
         caller = bearer_caller(request)
         if not any(s in caller.scopes for s in alternatives):
             caller.require_scopes(scope)
+        if partner:
+            caller.require_partner()
         if caller.tenant_id != tenant_id:
             raise Forbidden(f"the access token is for tenant {caller.tenant_id}, not tenant {tenant_id}")
         return caller

@@ -2,15 +2,16 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi import APIRouter, Body, Depends, Query
 from pydantic import BaseModel, Field
 
+from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.fuzzy import JSONResponseMaybeFuzzy
 from hireport.dialects.pageup.shapes import to_wire
 from hireport.kit.auth import Caller
 from hireport.kit.errors import Forbidden, InvalidInput
 from hireport.kit.scopes import Scope
-from hireport.kit.web import DbSession, RuntimeDep, bearer_caller
+from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import BackgroundCheck, CheckStatus
 from hireport.services import checks, identity
 from hireport.services.checks import CheckResult, PendingCheck, Report
@@ -18,21 +19,8 @@ from hireport.services.checks import CheckResult, PendingCheck, Report
 router = APIRouter(prefix="/{tenantId}/backgroundchecking", tags=["BackgroundChecking"])
 
 
-def provider(scope: str) -> Any:
-    async def dependency(request: Request, tenant_id: int = Path(alias="tenantId")) -> Caller:
-        caller = bearer_caller(request)
-        caller.require_scopes(scope)
-        caller.require_partner()
-        if caller.tenant_id != tenant_id:
-            raise Forbidden(f"the access token is for tenant {caller.tenant_id}, not tenant {tenant_id}")
-        return caller
-
-    dependency.__name__ = "provider_" + scope.replace(".", "_")
-    return dependency
-
-
-ReadCaller = Annotated[Caller, Depends(provider(Scope.background_check_read))]
-WriteCaller = Annotated[Caller, Depends(provider(Scope.background_check_write))]
+ReadCaller = Annotated[Caller, Depends(hire(Scope.background_check_read, partner=True))]
+WriteCaller = Annotated[Caller, Depends(hire(Scope.background_check_write, partner=True))]
 
 
 class ResultIn(BaseModel):
