@@ -74,7 +74,7 @@ def database_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(data_dir=tmp_path / "data", database_url=database_url,
-                    public_base_url="http://testserver")
+                    public_base_url="http://testserver", run_delivery_worker=False)
 
 
 @pytest.fixture

@@ -34,11 +34,14 @@ def test_demo_data_covers_every_stage(runtime: Runtime):
 
 
 def test_demo_is_idempotent_and_rotates_its_secrets(runtime: Runtime, client: TestClient):
-    first = demo.load(runtime)
+    first, first_token = demo.load(runtime)
     counts = _counts(runtime)
-    second = demo.load(runtime)
+    second, second_token = demo.load(runtime)
     assert _counts(runtime) == counts
     assert [c.client_id for c in first] == [c.client_id for c in second]
     old, new = first[0], second[0]
     assert token_response(client, Credentials(old.client_id, old.client_secret)).status_code == 400
     assert token_response(client, Credentials(new.client_id, new.client_secret)).status_code == 200
+    jobs = "/api/v1/jobs"
+    assert client.get(jobs, headers={"Authorization": f"Bearer {first_token.token}"}).status_code == 403
+    assert client.get(jobs, headers={"Authorization": f"Bearer {second_token.token}"}).status_code == 200

@@ -1,6 +1,8 @@
 """The `hireport` command. Every command reads the data directory from HIREPORT_DATA_DIR (./.hireport)."""
 
+import asyncio
 import json
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -12,13 +14,17 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from hireport import demo as demo_data
+from hireport import ops
 from hireport.app import build_runtime
+from hireport.delivery.worker import DeliveryWorker
+from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.errors import DomainError
+from hireport.kit.scopes import GUPY_SCOPES
 from hireport.migrations import runner
 from hireport.server import prepare
-from hireport.services import identity
+from hireport.services import api_tokens, identity
 from hireport.settings import Settings
 
 app = typer.Typer(help="hireport: a self-hosted recruitment platform.", no_args_is_help=True)
@@ -32,6 +38,8 @@ app.add_typer(clients_app, name="clients")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(partners_app, name="partners")
 app.add_typer(operators_app, name="operators")
+api_tokens_app = typer.Typer(help="Gupy-style API tokens of a tenant.", no_args_is_help=True)
+app.add_typer(api_tokens_app, name="api-tokens")
 
 console = Console()
 errors = Console(stderr=True)
@@ -61,6 +69,41 @@ def serve(host: str = "127.0.0.1", port: int = 8000,
                 access_log=False, log_level="warning", server_header=False)
 
 
+@app.command()
+def worker() -> None:
+    """Deliver queued e-mail until interrupted (as its own process; `serve` also runs one in-process)."""
+    settings = _settings()
+    prepare(settings)
+    ops.configure_logging(settings)
+    runtime = build_runtime(settings)
+    stop = asyncio.Event()
+
+    async def run() -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await DeliveryWorker(runtime).run(stop)
+
+    try:
+        asyncio.run(run())
+    finally:
+        runtime.db.dispose()
+
+
+@api_tokens_app.command("create")
+def api_tokens_create(
+    tenant: Annotated[int, typer.Option(help="The company (tenant) the token acts for.")],
+    endpoints: Annotated[str, typer.Option(help="Space-separated: " + " ".join(GUPY_SCOPES))] = " ".join(GUPY_SCOPES),
+    name: Annotated[str, typer.Option()] = "cli token",
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a Gupy-style API token for a tenant and print it (shown once)."""
+    with _transaction() as (session, clock):
+        row, secret = api_tokens.create(session, Caller.operator(tenant), name=name, scopes=endpoints, clock=clock)
+        out = {"id": row.id, "token": secret, "tenant": tenant, "endpoints": row.scopes}
+    typer.echo(json.dumps(out, indent=2) if as_json else secret)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration."""
@@ -77,11 +120,11 @@ def demo(as_json: JsonFlag = False) -> None:
     _print_first_operator(prepare(settings).first_operator_secret)
     runtime = build_runtime(settings)
     try:
-        clients = demo_data.load(runtime)
+        clients, gupy_token = demo_data.load(runtime)
     finally:
         runtime.db.dispose()
     if as_json:
-        out = {"clients": [vars(c) for c in clients], "base_url": settings.issuer}
+        out = {"clients": [vars(c) for c in clients], "api_token": vars(gupy_token), "base_url": settings.issuer}
         typer.echo(json.dumps(out, indent=2))
         return
     table = Table(title=f"demo tenant {demo_data.DEMO_TENANT}: client credentials (new secrets on every run)")
@@ -90,6 +133,7 @@ def demo(as_json: JsonFlag = False) -> None:
     for c in clients:
         table.add_row(c.client_id, c.client_secret, str(c.tenant), c.partner or "", " ".join(c.scopes))
     console.print(table)
+    console.print(f"Gupy API token for tenant {gupy_token.tenant} (new on every run): Bearer {gupy_token.token}")
 
 
 @clients_app.command("create")

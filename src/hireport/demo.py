@@ -13,9 +13,20 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.runtime import Runtime
-from hireport.kit.scopes import BACKGROUND_CHECK_SCOPES, HIRE_SCOPES
+from hireport.kit.scopes import BACKGROUND_CHECK_SCOPES, GUPY_SCOPES, HIRE_SCOPES
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, OAuthClient, Partner, Tenant
-from hireport.services import applicants, applications, checks, documents, identity, jobs, offers
+from hireport.services import (
+    api_tokens,
+    applicants,
+    applications,
+    career_pages,
+    checks,
+    documents,
+    identity,
+    jobs,
+    messaging,
+    offers,
+)
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields, FormAnswer
 from hireport.services.checks import CheckResult, Report
@@ -26,6 +37,7 @@ DEMO_TENANT = 218
 DEMO_PARTNER = "bg"
 INTEGRATOR = "demo integrator"
 PROVIDER = "demo background checks"
+GUPY_TOKEN_NAME = "demo Gupy integration"  # noqa: S105 (a name, not a secret)
 
 FIRST = ["Olivia", "Noah", "Amelia", "Jack", "Isla", "William", "Mia", "Oliver", "Ava", "Leo", "Grace", "Lucas",
          "Chloe", "Henry", "Zoe", "Thomas", "Ruby", "James", "Sofia", "Ethan", "Maya", "Lachlan", "Aisha", "Kenji"]
@@ -45,6 +57,13 @@ ONBOARDING = ["Tax file number supplied", "Bank BSB", "Superannuation fund", "Em
 
 
 @dataclass(frozen=True)
+class DemoApiToken:
+    token: str
+    tenant: int
+    endpoints: list[str]
+
+
+@dataclass(frozen=True)
 class DemoClient:
     client_id: str
     client_secret: str
@@ -53,17 +72,24 @@ class DemoClient:
     partner: str | None
 
 
-def load(runtime: Runtime) -> list[DemoClient]:
-    """Create the demo data if absent; (re)issue the demo clients' secrets and return them."""
+def load(runtime: Runtime) -> tuple[list[DemoClient], DemoApiToken]:
+    """Create the demo data if absent; (re)issue the demo clients' secrets and a Gupy API token."""
     lifetime = runtime.settings.token_lifetime
     with runtime.db.transaction() as session:
         if session.get(Tenant, DEMO_TENANT) is None:
             _create_data(session, runtime)
-        return [
+        clients = [
             _client(session, runtime.clock, INTEGRATOR, list(HIRE_SCOPES), lifetime=lifetime, tenant_id=DEMO_TENANT),
             _client(session, runtime.clock, PROVIDER, list(BACKGROUND_CHECK_SCOPES), lifetime=lifetime,
                     partner=DEMO_PARTNER),
         ]
+        caller = Caller.operator(DEMO_TENANT)
+        for old in api_tokens.list_all(session, caller):
+            if old.name == GUPY_TOKEN_NAME and old.revoked_at is None:
+                api_tokens.revoke(session, caller, old.id, clock=runtime.clock)
+        row, secret = api_tokens.create(session, caller, name=GUPY_TOKEN_NAME, scopes=list(GUPY_SCOPES),
+                                        clock=runtime.clock)
+        return clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes))
 
 
 def _client(session: Session, clock: Clock, name: str, scopes: list[str], *, lifetime: int,
@@ -86,13 +112,20 @@ def _create_data(session: Session, runtime: Runtime) -> None:
     identity.enable_partner(session, tenant_id=DEMO_TENANT, partner_code=DEMO_PARTNER, clock=clock)
     caller = Caller.operator(DEMO_TENANT)
     now = clock.now()
+    page = career_pages.create(session, caller, name="Acme Health careers", url="https://careers.acme.example",
+                               clock=clock)
+    messaging.create_template(session, caller, name="Feedback: not selected", clock=clock,
+                              subject="Your application for {{ job.name }}",
+                              body="Hello {{ candidate.name }},\n\nThank you for applying for {{ job.name }} at "
+                                   "{{ company.name }}. The position has been filled and we will not be moving "
+                                   "forward with your application.\n\nKind regards,\n{{ company.name }}")
     hired: list[int] = []
     for number, (title, status) in enumerate(JOBS, start=1):
         job = jobs.create(session, caller, JobFields(
             title=title, external_id=f"REQ-{2400 + number}", description=f"<p>Join Acme Health as a {title}.</p>",
             summary=f"{title}, full time", num_vacancies=rng.randint(1, 4), salary=float(rng.randint(60, 180) * 1000),
             division_code=rng.choice(["CLIN", "CORP", "OPS"]),
-            hiring_deadline=(now + timedelta(days=30 + number)).date(), career_page_id=1,
+            hiring_deadline=(now + timedelta(days=30 + number)).date(), career_page_id=page.id,
             cancel_reason="cancellation_requested_by_manager" if status == JobStatus.canceled else None,
         ), clock=clock, status=status)
         documents.upload(session, caller, runtime.storage, owner=DocumentOwner.job, owner_id=job.id,

@@ -16,6 +16,12 @@ class LogFormat(StrEnum):
     console = "console"
 
 
+class SmtpTls(StrEnum):
+    none = "none"
+    starttls = "starttls"
+    tls = "tls"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="HIREPORT_", extra="ignore")
 
@@ -25,6 +31,24 @@ class Settings(BaseSettings):
     token_lifetime: int = 300
     log_format: LogFormat = LogFormat.json
     log_level: str = "INFO"
+
+    # Mail. Without an SMTP host (the embedded default) each mail is written as an .eml file in the data
+    # directory's `outbox/`.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_tls: SmtpTls = SmtpTls.none
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "recruiting@hireport.localhost"
+    mail_noreply: str = "no-reply@hireport.localhost"
+    # Delivery worker: how often it looks for due mail, and the first retry delay (doubling, with jitter).
+    delivery_interval: float = 1.0
+    delivery_retry_base: float = 5.0
+    delivery_max_attempts: int = 10
+    run_delivery_worker: bool = True  # `hireport serve` runs the worker in-process unless this is false
+
+    # Gupy dialect: requests per API token (a `limits` rate string).
+    gupy_rate_limit: str = "600/minute"
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -44,3 +68,7 @@ class Settings(BaseSettings):
     @property
     def documents_dir(self) -> Path:
         return self.data_dir / "documents"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"

@@ -51,6 +51,7 @@ def numbered_page(session: Session, stmt: Select[Any], order_by: Any, *, page: i
     if not 1 <= page_size <= max_page_size:
         raise InvalidInput(f"pageSize must be between 1 and {max_page_size}", field="pageSize")
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    rows = list(session.execute(stmt.order_by(order_by).offset((page - 1) * page_size).limit(page_size)))
+    ordering = order_by if isinstance(order_by, tuple) else (order_by,)
+    rows = list(session.execute(stmt.order_by(*ordering).offset((page - 1) * page_size).limit(page_size)))
     items = [row[0] if len(row) == 1 else tuple(row) for row in rows]
     return NumberedPage(items=items, page=page, page_size=page_size, total=total)

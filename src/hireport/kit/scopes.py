@@ -18,12 +18,16 @@ class Scope(StrEnum):
     document_write = "Public.Document.Write"
     background_check_read = "Public.BackgroundCheck.Read"
     background_check_write = "Public.BackgroundCheck.Write"
+    # The Gupy dialect's endpoints, as chosen when an API token is created.
+    gupy_jobs_read = "Gupy.Jobs.Read"
+    gupy_jobs_write = "Gupy.Jobs.Write"
+    gupy_applications_read = "Gupy.Applications.Read"
+    gupy_messages_write = "Gupy.Messages.Write"
 
 
-HIRE_SCOPES = tuple(
-    s for s in Scope if s not in (Scope.background_check_read, Scope.background_check_write)
-)
+HIRE_SCOPES = tuple(s for s in Scope if s.startswith("Public.") and "BackgroundCheck" not in s)
 BACKGROUND_CHECK_SCOPES = (Scope.background_check_read, Scope.background_check_write)
+GUPY_SCOPES = tuple(s for s in Scope if s.startswith("Gupy."))
 
 
 def parse_scopes(text: str | list[str] | tuple[str, ...]) -> list[str]:

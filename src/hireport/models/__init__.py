@@ -6,22 +6,29 @@ from hireport.models.base import Base
 from hireport.models.check import BackgroundCheck, CheckStatus
 from hireport.models.client import OAuthClient, OperatorCredential, SigningKeyRow
 from hireport.models.document import Document, DocumentOwner
+from hireport.models.gupy import ApiToken, CareerPage, EmailTemplate
 from hireport.models.job import Job, JobStatus
+from hireport.models.message import Message, MessageStatus
 from hireport.models.offer import DEFAULT_ACTION_TYPE, Offer, OfferProcessing
 from hireport.models.tenant import Partner, Tenant, TenantPartner
 
 __all__ = [
     "DEFAULT_ACTION_TYPE",
+    "ApiToken",
     "Applicant",
     "Application",
     "ApplicationStatus",
     "BackgroundCheck",
     "Base",
+    "CareerPage",
     "CheckStatus",
     "Document",
     "DocumentOwner",
+    "EmailTemplate",
     "Job",
     "JobStatus",
+    "Message",
+    "MessageStatus",
     "OAuthClient",
     "Offer",
     "OfferProcessing",

@@ -68,6 +68,26 @@ def list_for_job(session: Session, caller: Caller, job_id: int, *, page: int,
     return numbered_page(session, stmt, Application.id, page=page, page_size=page_size)
 
 
+ORDER_COLUMNS = {"id": Application.id, "score": Application.score, "createdAt": Application.created_at}
+
+
+def search_for_job(session: Session, caller: Caller, job_id: int, *, page: int, page_size: int,
+                   status: ApplicationStatus | None = None, order: str = "id asc",
+                   ) -> NumberedPage[tuple[Application, Applicant]]:
+    """A job's applications with their candidates, by status, in `order` ("id|score|createdAt asc|desc")."""
+    column_name, _, direction = order.strip().partition(" ")
+    column = ORDER_COLUMNS.get(column_name)
+    if column is None or direction.strip().lower() not in ("", "asc", "desc"):
+        raise InvalidInput("order must be id, score or createdAt, then asc or desc", field="order")
+    ordering = column.desc() if direction.strip().lower() == "desc" else column.asc()
+    stmt = (scoped(Application, caller).add_columns(Applicant)
+            .join(Applicant, Applicant.id == Application.applicant_id).where(Application.job_id == job_id))
+    if status is not None:
+        stmt = stmt.where(Application.status == status)
+    return numbered_page(session, stmt, (ordering, Application.id), page=page, page_size=page_size,
+                         max_page_size=100)
+
+
 def change_status_code(session: Session, caller: Caller, application: Application, code: str, *,
                        clock: Clock) -> Application:
     """Set the tenant's own application status code (PageUp's configurable workflow status)."""

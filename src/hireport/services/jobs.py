@@ -14,7 +14,9 @@ from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Job, JobStatus
-from hireport.services import job_status
+from hireport.services import career_pages, job_status
+
+TALENT_POOL = "vacancy_type_talent_pool"
 
 
 class JobFields(BaseModel):
@@ -53,7 +55,10 @@ def create(session: Session, caller: Caller, fields: JobFields, *, clock: Clock,
            status: JobStatus = JobStatus.draft) -> Job:
     if not fields.title:
         raise InvalidInput("a job needs a title", field="title")
+    if fields.quick_apply and fields.job_type == TALENT_POOL:
+        raise InvalidInput("quickApply is not allowed on a talent pool", field="quickApply")
     _ensure_unique(session, caller, fields)
+    _ensure_career_page(session, caller, fields)
     now = clock.now()
     values = fields.model_dump(exclude_unset=True, exclude={"code"})
     job = Job(tenant_id=caller.require_tenant(), status=status, code=fields.code or _placeholder_code(),
@@ -74,6 +79,9 @@ def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clo
     """Apply the fields that were set (`attributes` merge key by key, like a JSON merge patch), then
     move to `status` through the lifecycle, whose rules see the job with those fields applied."""
     _ensure_unique(session, caller, fields, job)
+    _ensure_career_page(session, caller, fields)
+    if fields.quick_apply is not None and fields.quick_apply != job.quick_apply:
+        raise InvalidInput("quickApply cannot change once the job exists", field="quickApply")
     changes = fields.model_dump(exclude_unset=True)
     attributes = changes.pop("attributes", None)
     for name, value in changes.items():
@@ -98,6 +106,19 @@ def get_by_external_id(session: Session, caller: Caller, external_id: str) -> Jo
     return job
 
 
+def search(session: Session, caller: Caller, *, page: int, page_size: int, code: str | None = None,
+           name: str | None = None, status: JobStatus | None = None) -> NumberedPage[Job]:
+    """Jobs by exact code, name (case-insensitive, contains) and status, oldest first."""
+    stmt = scoped(Job, caller)
+    if code is not None:
+        stmt = stmt.where(Job.code == code)
+    if name:
+        stmt = stmt.where(Job.title.icontains(name, autoescape=True))
+    if status is not None:
+        stmt = stmt.where(Job.status == status)
+    return numbered_page(session, stmt, Job.id, page=page, page_size=page_size, max_page_size=100)
+
+
 def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None,
               status: JobStatus | None = None) -> Page[Job]:
     stmt = scoped(Job, caller)
@@ -113,6 +134,11 @@ def _placeholder_code() -> str:
 def _free_code(session: Session, caller: Caller, wanted: str) -> str:
     taken = session.scalar(scoped(Job, caller).where(Job.code == wanted).with_only_columns(Job.id))
     return wanted if taken is None else f"{wanted}-{secrets.token_hex(3)}"
+
+
+def _ensure_career_page(session: Session, caller: Caller, fields: JobFields) -> None:
+    if fields.career_page_id is not None:
+        career_pages.ensure_exists(session, caller, fields.career_page_id)
 
 
 def _ensure_unique(session: Session, caller: Caller, fields: JobFields, job: Job | None = None) -> None:

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from hireport.dialects.manage import errors, identity, recruitment
+from hireport.dialects.manage import errors, identity, messaging, recruitment
 from hireport.kit.runtime import Runtime
 
 DESCRIPTION = """
@@ -23,4 +23,5 @@ def create_manage_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.include_router(identity.router, prefix="/v1")
     app.include_router(recruitment.router, prefix="/v1")
+    app.include_router(messaging.router, prefix="/v1")
     return app

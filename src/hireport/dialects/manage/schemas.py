@@ -5,7 +5,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus
+from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus
 from hireport.services.applications import FormAnswer
 from hireport.services.offers import OfferFields
 
@@ -207,4 +207,67 @@ class DocumentRead(Read):
     category: str | None
     size_bytes: int
     sha256: str
+    created_at: datetime
+
+
+class CareerPageCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    url: str | None = Field(default=None, max_length=500)
+
+
+class CareerPageRead(Read):
+    id: int
+    name: str
+    url: str | None
+    created_at: datetime
+
+
+class TemplateCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    subject: str = Field(min_length=1, max_length=500, description="Jinja2, e.g. `Your application for {{ job.name }}`")
+    body: str = Field(min_length=1, description="Jinja2 with candidate.name, candidate.lastName, candidate.email, "
+                                                "job.name, job.code, company.name")
+
+
+class TemplateRead(Read):
+    id: int
+    name: str
+    subject: str
+    body: str
+    created_at: datetime
+
+
+class ApiTokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    endpoints: list[str] | str = Field(description="Gupy.Jobs.Read, Gupy.Jobs.Write, Gupy.Applications.Read, "
+                                                   "Gupy.Messages.Write")
+
+
+class ApiTokenRead(BaseModel):
+    id: int
+    name: str
+    endpoints: list[str]
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiTokenCreated(ApiTokenRead):
+    token: str = Field(description="Shown once, now; only its hash is stored")
+
+
+class MessageRead(Read):
+    id: int
+    application_id: int
+    template_id: int | None
+    message_id: str
+    from_address: str
+    reply_to: str | None
+    to_address: str
+    subject: str
+    body: str
+    status: MessageStatus
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None
+    sent_at: datetime | None
     created_at: datetime

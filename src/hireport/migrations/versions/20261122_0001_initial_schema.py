@@ -51,6 +51,21 @@ def upgrade() -> None:
     sa.Column('created_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_tenants'))
     )
+    op.create_table('api_tokens',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('scopes', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', hireport.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_api_tokens_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_tokens_token_hash'))
+    )
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.create_index('ix_api_tokens_tenant', ['tenant_id', 'id'], unique=False)
+
     op.create_table('applicants',
     sa.Column('first_name', sa.String(length=100), nullable=False),
     sa.Column('middle_name', sa.String(length=100), nullable=True),
@@ -67,6 +82,29 @@ def upgrade() -> None:
     with op.batch_alter_table('applicants', schema=None) as batch_op:
         batch_op.create_index('ix_applicants_tenant', ['tenant_id', 'id'], unique=False)
 
+    op.create_table('career_pages',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=True),
+    sa.Column('created_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_career_pages_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_career_pages'))
+    )
+    with op.batch_alter_table('career_pages', schema=None) as batch_op:
+        batch_op.create_index('ix_career_pages_tenant', ['tenant_id', 'id'], unique=False)
+
+    op.create_table('email_templates',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('subject', sa.String(length=500), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_email_templates_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_email_templates')),
+    sa.UniqueConstraint('tenant_id', 'name', name=op.f('uq_email_templates_tenant_id_name'))
+    )
     op.create_table('jobs',
     sa.Column('external_id', sa.String(length=100), nullable=True),
     sa.Column('code', sa.String(length=100), nullable=False),
@@ -187,6 +225,35 @@ def upgrade() -> None:
         batch_op.create_index('ix_background_checks_application', ['application_id', 'tenant_id'], unique=False)
         batch_op.create_index('ix_background_checks_poll', ['tenant_id', 'partner_id', 'status', 'id'], unique=False)
 
+    op.create_table('messages',
+    sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('template_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('message_id', sa.String(length=200), nullable=False),
+    sa.Column('from_address', sa.String(length=320), nullable=False),
+    sa.Column('reply_to', sa.String(length=320), nullable=True),
+    sa.Column('to_address', sa.String(length=320), nullable=False),
+    sa.Column('subject', sa.String(length=500), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'failed', name='messagestatus', native_enum=False, length=32), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lease_until', hireport.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('sent_at', hireport.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', hireport.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['application_id'], ['applications.id'], name=op.f('fk_messages_application_id_applications'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['template_id'], ['email_templates.id'], name=op.f('fk_messages_template_id_email_templates'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_messages_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_messages')),
+    sa.UniqueConstraint('message_id', name=op.f('uq_messages_message_id'))
+    )
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.create_index('ix_messages_application', ['application_id', 'tenant_id'], unique=False)
+        batch_op.create_index('ix_messages_due', ['next_attempt_at', 'id'], unique=False, sqlite_where=sa.text("status IN ('queued', 'sending')"), postgresql_where=sa.text("status IN ('queued', 'sending')"))
+        batch_op.create_index('ix_messages_template', ['template_id', 'tenant_id'], unique=False)
+
     op.create_table('offers',
     sa.Column('application_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('parent_offer_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
@@ -276,6 +343,12 @@ def downgrade() -> None:
         batch_op.drop_index('ix_offers_application')
 
     op.drop_table('offers')
+    with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_messages_template')
+        batch_op.drop_index('ix_messages_due', sqlite_where=sa.text("status IN ('queued', 'sending')"), postgresql_where=sa.text("status IN ('queued', 'sending')"))
+        batch_op.drop_index('ix_messages_application')
+
+    op.drop_table('messages')
     with op.batch_alter_table('background_checks', schema=None) as batch_op:
         batch_op.drop_index('ix_background_checks_poll')
         batch_op.drop_index('ix_background_checks_application')
@@ -297,10 +370,19 @@ def downgrade() -> None:
         batch_op.drop_index('ix_jobs_tenant_status')
 
     op.drop_table('jobs')
+    op.drop_table('email_templates')
+    with op.batch_alter_table('career_pages', schema=None) as batch_op:
+        batch_op.drop_index('ix_career_pages_tenant')
+
+    op.drop_table('career_pages')
     with op.batch_alter_table('applicants', schema=None) as batch_op:
         batch_op.drop_index('ix_applicants_tenant')
 
     op.drop_table('applicants')
+    with op.batch_alter_table('api_tokens', schema=None) as batch_op:
+        batch_op.drop_index('ix_api_tokens_tenant')
+
+    op.drop_table('api_tokens')
     op.drop_table('tenants')
     op.drop_table('signing_keys')
     op.drop_table('partners')

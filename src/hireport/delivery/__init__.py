@@ -1,0 +1,1 @@
+"""Side effects after commit: the outbox of e-mail messages and the worker that delivers them."""

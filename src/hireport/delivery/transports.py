@@ -1,0 +1,60 @@
+"""How an e-mail leaves: over SMTP (aiosmtplib), or, on the embedded default, as an .eml file."""
+
+import os
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+
+from hireport.delivery.outbox import Outgoing
+from hireport.kit.clock import Clock
+from hireport.settings import Settings, SmtpTls
+
+
+class Transport(Protocol):
+    async def send(self, email: EmailMessage) -> None: ...
+
+
+def build_email(outgoing: Outgoing, clock: Clock) -> EmailMessage:
+    email = EmailMessage()
+    email["Message-ID"] = outgoing.message_id or make_msgid()
+    email["Date"] = format_datetime(clock.now())
+    email["From"] = outgoing.from_address
+    email["To"] = outgoing.to_address
+    if outgoing.reply_to:
+        email["Reply-To"] = outgoing.reply_to
+    email["Subject"] = outgoing.subject
+    email.set_content(outgoing.body)
+    return email
+
+
+class SmtpTransport:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    async def send(self, email: EmailMessage) -> None:
+        s = self._settings
+        await aiosmtplib.send(email, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
+                              password=s.smtp_password, use_tls=s.smtp_tls == SmtpTls.tls,
+                              start_tls=s.smtp_tls == SmtpTls.starttls, timeout=30)
+
+
+class EmlFileTransport:
+    """Writes each mail to `<outbox>/<Message-ID>.eml`; sending the same message again rewrites one file."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+
+    async def send(self, email: EmailMessage) -> None:
+        self._directory.mkdir(parents=True, exist_ok=True)
+        name = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(email["Message-ID"]).strip("<>"))
+        path = self._directory / f"{name}.eml"
+        tmp = path.with_suffix(".part")
+        tmp.write_bytes(bytes(email))
+        os.replace(tmp, path)
+
+
+def transport_for(settings: Settings) -> Transport:
+    return SmtpTransport(settings) if settings.smtp_host else EmlFileTransport(settings.outbox_dir)

@@ -1,0 +1,47 @@
+"""The delivery worker: in-process under `hireport serve`, or its own process with `hireport worker`."""
+
+import asyncio
+import contextlib
+
+import structlog
+from starlette.concurrency import run_in_threadpool
+
+from hireport.delivery import outbox
+from hireport.delivery.transports import Transport, build_email, transport_for
+from hireport.kit.runtime import Runtime
+
+log = structlog.get_logger("hireport.delivery")
+
+
+class DeliveryWorker:
+    def __init__(self, runtime: Runtime, transport: Transport | None = None) -> None:
+        self.runtime = runtime
+        self.transport = transport or transport_for(runtime.settings)
+
+    async def run_once(self) -> int:
+        """Send what is due; returns how many messages were attempted."""
+        rt = self.runtime
+        claimed = await run_in_threadpool(outbox.claim_due, rt.db, rt.clock)
+        for item in claimed:
+            try:
+                await self.transport.send(build_email(item, rt.clock))
+            except Exception as exc:  # any failure to hand the mail over is retried later
+                log.warning("mail not delivered", message=item.id, attempt=item.attempts, error=str(exc))
+                await run_in_threadpool(outbox.mark_failed_attempt, rt.db, rt.clock, item,
+                                        f"{type(exc).__name__}: {exc}", retry_base=rt.settings.delivery_retry_base,
+                                        max_attempts=rt.settings.delivery_max_attempts)
+            else:
+                await run_in_threadpool(outbox.mark_sent, rt.db, rt.clock, item.id)
+        return len(claimed)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set; look again at once while there is work, else every interval."""
+        while not stop.is_set():
+            try:
+                busy = await self.run_once()
+            except Exception:
+                log.exception("delivery round failed")
+                busy = 0
+            if not busy:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), timeout=self.runtime.settings.delivery_interval)

@@ -1,0 +1,53 @@
+"""The Gupy dialect: the jobs API at `/api/v1/jobs`, applications, and template e-mail to candidates."""
+
+from fastapi import FastAPI
+
+from hireport.dialects.gupy import applications, errors, jobs
+from hireport.dialects.gupy.auth import Limiter
+from hireport.kit.runtime import Runtime
+
+DESCRIPTION = """
+Gupy-compatible **jobs API**. The tenant is the token's.
+
+**Authentication.** `Authorization: Bearer <token>`: an API token made for the company (management API
+`POST /manage/v1/tenants/{id}/api-tokens` or `hireport api-tokens create`), enabled for chosen endpoints
+(`Gupy.Jobs.Read`, `Gupy.Jobs.Write`, `Gupy.Applications.Read`, `Gupy.Messages.Write`), or a JWT from
+`/connect/token` with those scopes. 401 without a token; 403 for an invalid or revoked token, or one not
+enabled for the endpoint (a revoked token may work for up to 10 more seconds).
+
+**Rate limit** per token (default 600 per minute): every answer carries `X-RateLimit-Limit`,
+`X-RateLimit-Remaining` and `X-RateLimit-Reset` (epoch seconds); past the limit, 429.
+
+**Errors**: `{"title": "...", "detail": "...", "status": N}` with 400, 401, 403, 404, 409, 429.
+
+**Paging**: `page` (from 1), `perPage` (max 100); lists answer `{"results", "totalResults", "page", "totalPages"}`.
+
+**Job lifecycle** (`PATCH` with `status`; the other fields of the same request apply first):
+* draft → waiting_approval | approved | disapproved: `numVacancies` > 0 and a `description`;
+* waiting_approval → approved | disapproved (hireport: a job in approval may be disapproved), same fields;
+* disapproved → draft (hireport: to rework it);
+* approved → published: `careerPageId` (a career page of the company), `hiringDeadline`, an `id` on every custom field;
+* published → frozen; frozen → published (hireport: unfreezing; the publishing rules apply again);
+* published | frozen → canceled: `cancelReason` (one of the listed values), and no hired application;
+* published | frozen → closed;
+* closed and canceled are final. A refused move is a 409 whose `detail` names every rule that failed.
+
+`quickApply` is fixed at creation and not allowed on a talent pool (`vacancy_type_talent_pool`).
+
+**Messages**: `POST /api/v1/jobs/{jobId}/applications/{applicationId}/messages` with `templateId` and
+`allowReply` renders the company's template for the candidate (placeholders `{{ candidate.name }}`,
+`{{ candidate.lastName }}`, `{{ candidate.email }}`, `{{ job.name }}`, `{{ job.code }}`, `{{ company.name }}`)
+and queues the e-mail, sent after the request commits, retried with backoff until delivered, with a
+stable Message-ID. A template that was used cannot be deleted.
+"""
+
+
+def create_gupy_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(title="hireport: Gupy jobs API", version="1", description=DESCRIPTION,
+                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
+    app.state.runtime = runtime
+    app.state.limiter = Limiter(runtime.settings.gupy_rate_limit)
+    errors.install(app)
+    app.include_router(jobs.router)
+    app.include_router(applications.router)
+    return app

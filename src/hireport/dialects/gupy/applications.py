@@ -1,0 +1,72 @@
+"""A job's applications, and template e-mail to a candidate."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+from fastapi.responses import JSONResponse
+
+from hireport.dialects.gupy import shapes
+from hireport.dialects.gupy.auth import endpoint
+from hireport.dialects.gupy.jobs import PageNumber, PerPage
+from hireport.kit.auth import Caller
+from hireport.kit.errors import InvalidInput
+from hireport.kit.scopes import Scope
+from hireport.kit.web import DbSession, RuntimeDep
+from hireport.models import Applicant, Application, ApplicationStatus, Job, Message
+from hireport.services import applications, jobs, messaging
+
+router = APIRouter(prefix="/v1/jobs/{jobId}/applications")
+
+ApplicationsRead = Annotated[Caller, Depends(endpoint(Scope.gupy_applications_read))]
+MessagesWrite = Annotated[Caller, Depends(endpoint(Scope.gupy_messages_write))]
+
+
+@router.get("", tags=["Applications"], summary="List a job's applications")
+def list_applications(
+    jobId: int, session: DbSession, caller: ApplicationsRead,
+    status: ApplicationStatus | None = None,
+    order: Annotated[str, Query(description="`id`, `score` or `createdAt`, then `asc` or `desc`")] = "id asc",
+    fields: Annotated[str | None, Query(description="Comma-separated fields to return (default: all)")] = None,
+    page: PageNumber = 1, perPage: PerPage = 10,
+) -> JSONResponse:
+    job = jobs.get(session, caller, jobId)
+    found = applications.search_for_job(session, caller, job.id, page=page, page_size=perPage, status=status,
+                                         order=order)
+    items = [view(a, p, job).model_dump(mode="json") for a, p in found.items]
+    if fields:
+        wanted = {f.strip() for f in fields.split(",") if f.strip()}
+        unknown = wanted - set(shapes.Application.model_fields)
+        if unknown:
+            raise InvalidInput(f"unknown field(s): {', '.join(sorted(unknown))}", field="fields")
+        items = [{k: v for k, v in item.items() if k in wanted} for item in items]
+    return JSONResponse({"results": items, "totalResults": found.total, "page": found.page,
+                         "totalPages": -(-found.total // perPage)})
+
+
+@router.post("/{applicationId}/messages", status_code=status.HTTP_201_CREATED, tags=["Messages"],
+             summary="Send a template e-mail to the candidate")
+def send_message(jobId: int, applicationId: int, body: shapes.MessageCreate, session: DbSession,
+                 rt: RuntimeDep, caller: MessagesWrite) -> shapes.Message:
+    """Renders the template for this candidate and queues the e-mail; it is sent once this request has been
+    committed. `allowReply: false` sends it from the no-reply address."""
+    message = messaging.message_candidate(
+        session, caller, job_id=jobId, application_id=applicationId, template_id=body.templateId,
+        allow_reply=body.allowReply, reply_address=rt.settings.mail_from, noreply_address=rt.settings.mail_noreply,
+        clock=rt.clock)
+    return message_view(message)
+
+
+def view(a: Application, person: Applicant, job: Job) -> shapes.Application:
+    return shapes.Application(
+        id=a.id, source=a.source, status=a.status.value, score=a.score, createdAt=a.created_at,
+        updatedAt=a.updated_at, endedAt=a.ended_at, tags=a.tags, hiringDate=a.hired_at,
+        candidate=shapes.Candidate(id=person.id, name=person.first_name, lastName=person.last_name,
+                                   email=person.email),
+        job=shapes.JobRef(id=job.id, name=job.title),
+        currentStep=shapes.Step(id=None, name=a.current_step, status=a.status.value),
+    )
+
+
+def message_view(m: Message) -> shapes.Message:
+    return shapes.Message(id=m.id, applicationId=m.application_id, templateId=m.template_id, to=m.to_address,
+                          subject=m.subject, status=m.status.value, createdAt=m.created_at)

@@ -1,0 +1,77 @@
+"""Who calls the Gupy dialect: an API token (Gupy's long-lived bearer tokens) or a JWT from the token
+service, each limited to its endpoints; and how often (a per-token rate limit, with Gupy's headers)."""
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import Request, Response
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+from starlette.concurrency import run_in_threadpool
+
+from hireport.dialects.gupy.errors import RateLimited
+from hireport.kit.auth import Caller
+from hireport.kit.errors import DomainError, Forbidden, Unauthenticated
+from hireport.kit.runtime import Runtime
+from hireport.kit.secrets import hash_secret
+from hireport.kit.web import runtime as runtime_of
+from hireport.services import api_tokens
+
+
+class Limiter:
+    """Requests per token, per process (memory storage; a shared store is the step to several processes)."""
+
+    def __init__(self, rate: str) -> None:
+        self.item = parse(rate)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def hit(self, key: str) -> dict[str, str]:
+        allowed = self._limiter.hit(self.item, key)
+        reset, remaining = self._limiter.get_window_stats(self.item, key)
+        headers = {"X-RateLimit-Limit": str(self.item.amount), "X-RateLimit-Remaining": str(max(remaining, 0)),
+                   "X-RateLimit-Reset": str(int(reset))}
+        if not allowed:
+            raise RateLimited(f"rate limit of {self.item} exceeded for this token; retry after the reset", headers)
+        return headers
+
+
+def endpoint(scope: str) -> Callable[..., Awaitable[Caller]]:
+    """401 without a token, 403 for a bad or revoked one or one not enabled for this endpoint, 429 past
+    the rate limit. Every answer carries the rate-limit headers."""
+
+    async def dependency(request: Request, response: Response) -> Caller:
+        rt = await runtime_of(request)
+        caller = await _caller(rt, request.headers.get("authorization"))
+        headers = request.app.state.limiter.hit(caller.client_id)
+        if scope not in caller.scopes:
+            raise Forbidden(f"this token is not enabled for this endpoint (it needs {scope})")
+        response.headers.update(headers)
+        return caller
+
+    dependency.__name__ = "gupy_" + scope.replace(".", "_")
+    return dependency
+
+
+async def _caller(rt: Runtime, authorization: str | None) -> Caller:
+    scheme, _, token = (authorization or "").partition(" ")
+    token = token.strip()
+    if not authorization or scheme.lower() != "bearer" or not token:
+        raise Unauthenticated("send the token as 'Authorization: Bearer <token>'")
+    if token.count(".") == 2:  # a JWT from the token service
+        try:
+            return rt.tokens.verify(token)
+        except DomainError as exc:
+            raise Forbidden(exc.message) from exc
+    key = ("api-token", hash_secret(token))
+    caller: Caller | None = rt.confirmed.get(key)
+    if caller is None:
+        caller = await run_in_threadpool(_lookup, rt, token)
+        if caller is None:
+            raise Forbidden("invalid or revoked token")
+        rt.confirmed.add(key, caller)
+    return caller
+
+
+def _lookup(rt: Runtime, token: str) -> Caller | None:
+    with rt.db.transaction(write=False) as session:
+        return api_tokens.authenticate(session, token)

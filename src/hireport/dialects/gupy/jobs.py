@@ -1,0 +1,77 @@
+"""Jobs: create (always a draft), list with filters, read, and patch through the lifecycle."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, status
+
+from hireport.dialects.gupy import shapes
+from hireport.dialects.gupy.auth import endpoint
+from hireport.kit.auth import Caller
+from hireport.kit.scopes import Scope
+from hireport.kit.web import DbSession, RuntimeDep
+from hireport.models import Job, JobStatus
+from hireport.services import jobs
+from hireport.services.jobs import JobFields
+
+router = APIRouter(prefix="/v1/jobs", tags=["Jobs"])
+
+JobsRead = Annotated[Caller, Depends(endpoint(Scope.gupy_jobs_read))]
+JobsWrite = Annotated[Caller, Depends(endpoint(Scope.gupy_jobs_write))]
+PageNumber = Annotated[int, Query(ge=1)]
+PerPage = Annotated[int, Query(ge=1, le=100)]
+
+_NEUTRAL = {"name": "title", "code": "code", "type": "job_type", "publicationType": "publication_type",
+            "numVacancies": "num_vacancies", "departmentId": "department_id", "roleId": "role_id",
+            "branchId": "branch_id", "quickApply": "quick_apply", "hiringDeadline": "hiring_deadline",
+            "applicationDeadline": "application_deadline", "description": "description",
+            "careerPageId": "career_page_id", "customFields": "custom_fields", "cancelReason": "cancel_reason"}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="Create a job")
+def create_job(body: shapes.JobCreate, session: DbSession, rt: RuntimeDep, caller: JobsWrite) -> shapes.Job:
+    """Always creates a `draft`. `code` is generated (the job's id) when absent, and must be unique."""
+    return view(jobs.create(session, caller, _fields(body), clock=rt.clock))
+
+
+@router.get("", summary="List jobs")
+def list_jobs(session: DbSession, caller: JobsRead, code: str | None = None, name: str | None = None,
+              status: JobStatus | None = None, page: PageNumber = 1, perPage: PerPage = 10,
+              ) -> shapes.Page[shapes.Job]:
+    found = jobs.search(session, caller, page=page, page_size=perPage, code=code, name=name, status=status)
+    return shapes.Page(results=[view(j) for j in found.items], totalResults=found.total, page=found.page,
+                       totalPages=-(-found.total // perPage))
+
+
+@router.get("/{jobId}", summary="Get a job")
+def get_job(jobId: int, session: DbSession, caller: JobsRead) -> shapes.Job:
+    return view(jobs.get(session, caller, jobId))
+
+
+@router.patch("/{jobId}", summary="Update a job")
+def update_job(jobId: int, body: shapes.JobPatch, session: DbSession, rt: RuntimeDep,
+               caller: JobsWrite) -> shapes.Job:
+    """Any subset of the fields, plus `status`, moved through the lifecycle with the fields of the same
+    request applied first. A refused move is a 409 whose `detail` names the rule."""
+    job = jobs.update(session, caller, jobs.get(session, caller, jobId), _fields(body), clock=rt.clock,
+                      status=body.status)
+    return view(job)
+
+
+def _fields(body: shapes.JobPatch) -> JobFields:
+    sent = body.model_dump(exclude_unset=True, mode="json", exclude={"status"})
+    values: dict[str, Any] = {_NEUTRAL[k]: v for k, v in sent.items() if k in _NEUTRAL}
+    vendor = {k: v for k, v in sent.items() if k in shapes.VENDOR_FIELDS}
+    if vendor:
+        values["attributes"] = vendor
+    return JobFields.model_validate(values)
+
+
+def view(j: Job) -> shapes.Job:
+    vendor = {k: v for k, v in j.attributes.items() if k in shapes.VENDOR_FIELDS}
+    return shapes.Job(
+        id=j.id, code=j.code, name=j.title, status=j.status, type=j.job_type, publicationType=j.publication_type,
+        numVacancies=j.num_vacancies, departmentId=j.department_id, roleId=j.role_id, branchId=j.branch_id,
+        careerPageId=j.career_page_id, quickApply=j.quick_apply, hiringDeadline=j.hiring_deadline,
+        applicationDeadline=j.application_deadline, description=j.description, cancelReason=j.cancel_reason,
+        customFields=j.custom_fields, createdAt=j.created_at, updatedAt=j.updated_at, **vendor,
+    )

@@ -1,0 +1,183 @@
+"""Gupy's JSON: camelCase, bare objects, lists in `{"results", "totalResults", "page", "totalPages"}`,
+timestamps `YYYY-MM-DDTHH:MM:SSZ` in UTC."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from hireport.models import JobStatus
+
+T = TypeVar("T")
+
+Timestamp = Annotated[datetime, PlainSerializer(
+    lambda d: d.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), return_type=str)]
+
+
+class JobType(StrEnum):
+    effective = "vacancy_type_effective"
+    internship = "vacancy_type_internship"
+    talent_pool = "vacancy_type_talent_pool"
+    apprentice = "vacancy_type_apprentice"
+    temporary = "vacancy_type_temporary"
+    trainee = "vacancy_type_trainee"
+    legal_entity = "vacancy_legal_entity"
+    autonomous = "vacancy_type_autonomous"
+    freelancer = "vacancy_type_freelancer"
+    associate = "vacancy_type_associate"
+    lecturer = "vacancy_type_lecturer"
+
+
+class PublicationType(StrEnum):
+    internal = "internal"
+    external = "external"
+
+
+class CancelReason(StrEnum):
+    """Gupy's cancel reasons are not public: hireport's fixed list."""
+
+    cancellation_requested_by_manager = "cancellation_requested_by_manager"
+    position_no_longer_needed = "position_no_longer_needed"
+    budget_cut = "budget_cut"
+    hired_internally = "hired_internally"
+    hiring_freeze = "hiring_freeze"
+    other = "other"
+
+
+class CustomField(BaseModel):
+    id: str | None = None
+    value: Any = None
+
+
+class Page(BaseModel, Generic[T]):
+    results: list[T]
+    totalResults: int
+    page: int
+    totalPages: int
+
+
+# Fields Gupy has and hireport keeps as they were sent (in the job's attributes).
+VENDOR_FIELDS = ("templateId", "responsibilities", "prerequisites", "additionalInformation", "notes",
+                 "addressStreet", "addressNumber", "addressComplement", "addressDistrict", "addressCity",
+                 "addressState", "addressStateShortName", "addressCountry", "addressCountryShortName",
+                 "addressZipCode")
+
+
+class JobPatch(BaseModel):
+    """`PATCH /api/v1/jobs/{jobId}`: any subset of the fields, plus `status`. Unknown fields are ignored."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=255)
+    code: str | None = Field(default=None, min_length=1, max_length=100)
+    type: JobType | None = None
+    publicationType: PublicationType | None = None
+    numVacancies: int | None = Field(default=None, ge=0)
+    departmentId: int | None = None
+    roleId: int | None = None
+    branchId: int | None = None
+    quickApply: bool | None = None
+    hiringDeadline: date | None = None
+    applicationDeadline: date | None = None
+    description: str | None = None
+    careerPageId: int | None = None
+    customFields: list[CustomField] | None = None
+    cancelReason: CancelReason | None = None
+    status: JobStatus | None = None
+    templateId: int | None = None
+    responsibilities: str | None = None
+    prerequisites: str | None = None
+    additionalInformation: str | None = None
+    notes: str | None = None
+    addressStreet: str | None = None
+    addressNumber: str | None = None
+    addressComplement: str | None = None
+    addressDistrict: str | None = None
+    addressCity: str | None = None
+    addressState: str | None = None
+    addressStateShortName: str | None = None
+    addressCountry: str | None = None
+    addressCountryShortName: str | None = None
+    addressZipCode: str | None = None
+
+
+class JobCreate(JobPatch):
+    """`POST /api/v1/jobs`: always creates a draft (`status` is not accepted)."""
+
+    name: str = Field(min_length=1, max_length=255)
+    type: JobType
+    publicationType: PublicationType
+    numVacancies: int = Field(ge=0)
+    departmentId: int
+    roleId: int
+    status: None = Field(default=None, description="Not accepted: a new job is always a draft")
+
+
+class Job(BaseModel):
+    id: int
+    code: str
+    name: str
+    status: JobStatus
+    type: str | None
+    publicationType: str | None
+    numVacancies: int | None
+    departmentId: int | None
+    roleId: int | None
+    branchId: int | None
+    careerPageId: int | None
+    quickApply: bool
+    hiringDeadline: date | None
+    applicationDeadline: date | None
+    description: str | None
+    cancelReason: str | None
+    customFields: list[dict[str, Any]]
+    createdAt: Timestamp
+    updatedAt: Timestamp
+    model_config = ConfigDict(extra="allow")
+
+
+class Candidate(BaseModel):
+    id: int
+    name: str
+    lastName: str
+    email: str
+
+
+class JobRef(BaseModel):
+    id: int
+    name: str
+
+
+class Step(BaseModel):
+    id: int | None
+    name: str | None
+    status: str
+
+
+class Application(BaseModel):
+    id: int
+    source: str | None
+    status: str
+    score: float | None
+    createdAt: Timestamp
+    updatedAt: Timestamp
+    endedAt: Timestamp | None
+    tags: list[str]
+    hiringDate: Timestamp | None
+    candidate: Candidate
+    job: JobRef
+    currentStep: Step
+
+
+class MessageCreate(BaseModel):
+    templateId: int
+    allowReply: bool = True
+
+
+class Message(BaseModel):
+    id: int
+    applicationId: int
+    templateId: int | None
+    to: str
+    subject: str
+    status: str
+    createdAt: Timestamp

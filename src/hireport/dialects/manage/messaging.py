@@ -1,0 +1,81 @@
+"""A tenant's career pages, e-mail templates, Gupy API tokens, and the messages sent to candidates."""
+
+from fastapi import APIRouter, Response, status
+
+from hireport.dialects.manage.auth import OnTenant
+from hireport.dialects.manage.schemas import (
+    ApiTokenCreate,
+    ApiTokenCreated,
+    ApiTokenRead,
+    CareerPageCreate,
+    CareerPageRead,
+    MessageRead,
+    TemplateCreate,
+    TemplateRead,
+)
+from hireport.kit.web import DbSession, RuntimeDep
+from hireport.models import ApiToken
+from hireport.services import api_tokens, career_pages, messaging
+
+router = APIRouter(prefix="/tenants/{tenant_id}")
+
+
+@router.post("/career-pages", status_code=status.HTTP_201_CREATED, tags=["career pages"])
+def create_career_page(body: CareerPageCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> CareerPageRead:
+    page = career_pages.create(session, caller, name=body.name, url=body.url, clock=rt.clock)
+    return CareerPageRead.model_validate(page)
+
+
+@router.get("/career-pages", tags=["career pages"])
+def list_career_pages(session: DbSession, caller: OnTenant) -> list[CareerPageRead]:
+    return [CareerPageRead.model_validate(p) for p in career_pages.list_all(session, caller)]
+
+
+@router.post("/email-templates", status_code=status.HTTP_201_CREATED, tags=["e-mail templates"])
+def create_template(body: TemplateCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> TemplateRead:
+    """A template that does not render with the documented placeholders is refused."""
+    template = messaging.create_template(session, caller, name=body.name, subject=body.subject, body=body.body,
+                                         clock=rt.clock)
+    return TemplateRead.model_validate(template)
+
+
+@router.get("/email-templates", tags=["e-mail templates"])
+def list_templates(session: DbSession, caller: OnTenant) -> list[TemplateRead]:
+    return [TemplateRead.model_validate(t) for t in messaging.list_templates(session, caller)]
+
+
+@router.delete("/email-templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["e-mail templates"])
+def delete_template(template_id: int, session: DbSession, caller: OnTenant) -> Response:
+    """409 if a message was sent from it: integrations depend on its id."""
+    messaging.delete_template(session, caller, template_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/api-tokens", status_code=status.HTTP_201_CREATED, tags=["API tokens"])
+def create_api_token(body: ApiTokenCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenCreated:
+    """A Gupy-style bearer token for the chosen endpoints; the token is in this answer and nowhere else."""
+    row, secret = api_tokens.create(session, caller, name=body.name, scopes=body.endpoints, clock=rt.clock)
+    return ApiTokenCreated(**token_view(row).model_dump(), token=secret)
+
+
+@router.get("/api-tokens", tags=["API tokens"])
+def list_api_tokens(session: DbSession, caller: OnTenant) -> list[ApiTokenRead]:
+    return [token_view(t) for t in api_tokens.list_all(session, caller)]
+
+
+@router.delete("/api-tokens/{token_id}", tags=["API tokens"])
+def revoke_api_token(token_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenRead:
+    return token_view(api_tokens.revoke(session, caller, token_id, clock=rt.clock))
+
+
+@router.get("/messages/{message_id}", tags=["messages"])
+def get_message(message_id: int, session: DbSession, caller: OnTenant) -> MessageRead:
+    """A message with its delivery status, attempts and last error."""
+    return MessageRead.model_validate(messaging.get_message(session, caller, message_id))
+
+
+def token_view(row: ApiToken) -> ApiTokenRead:
+    return ApiTokenRead(id=row.id, name=row.name, endpoints=row.scopes, created_at=row.created_at,
+                        revoked_at=row.revoked_at)
+
+
