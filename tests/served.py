@@ -31,10 +31,12 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 
 @contextmanager
-def serve(tmp_path: Path, database_url: str) -> Iterator[Server]:
+def serve(tmp_path: Path, database_url: str, **settings: str) -> Iterator[Server]:
+    """Run `hireport demo` then `hireport serve`; `settings` are more HIREPORT_* variables (lower case)."""
     port = free_port()
     env = {**os.environ, "HIREPORT_DATA_DIR": str(tmp_path / "data"), "HIREPORT_DATABASE_URL": database_url,
-           "HIREPORT_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}"}
+           "HIREPORT_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+           **{f"HIREPORT_{k.upper()}": v for k, v in settings.items()}}
     demo = run_cli(env, "demo", "--json")
     operator = demo.stderr.split("Bearer ")[1].split()[0]
     log = tmp_path / "serve.log"
