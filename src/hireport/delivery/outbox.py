@@ -34,11 +34,14 @@ class Outgoing:
 
 def claim_due(db: Database, clock: Clock, *, limit: int = 20) -> list[Outgoing]:
     now = clock.now()
+    with db.transaction(write=False) as session:  # most rounds find nothing: no write lock for that
+        due = list(session.scalars(select(Message).where(Message.status.in_(_OPEN), Message.next_attempt_at <= now)
+                                   .order_by(Message.next_attempt_at, Message.id).limit(limit)))
+    if not due:
+        return []
     lease = now + timedelta(seconds=LEASE_SECONDS)
     claimed = []
     with db.transaction() as session:
-        due = list(session.scalars(select(Message).where(Message.status.in_(_OPEN), Message.next_attempt_at <= now)
-                                   .order_by(Message.next_attempt_at, Message.id).limit(limit)))
         for message in due:
             won = session.execute(
                 update(Message).where(Message.id == message.id, Message.status.in_(_OPEN),
