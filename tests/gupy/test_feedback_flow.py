@@ -89,3 +89,42 @@ def test_smtp_down_while_sending_then_every_mail_arrives_once(gupy_server: Serve
         _assert_one_rendered_mail_each(_wait_for(mailbox, len(candidates)), candidates)
     finally:
         mailbox.stop()
+
+
+def test_hireport_worker_delivers_as_its_own_process(tmp_path: Path, database_url: str, smtp_port: int):
+    import os
+    import subprocess
+
+    from sqlalchemy import select
+
+    from hireport.kit.auth import Caller
+    from hireport.kit.clock import Clock
+    from hireport.kit.db import Database
+    from hireport.models import Application, EmailTemplate
+    from hireport.services import messaging
+    from tests.served import HIREPORT, run_cli
+
+    env = {**os.environ, "HIREPORT_DATA_DIR": str(tmp_path / "data"), "HIREPORT_DATABASE_URL": database_url,
+           "HIREPORT_SMTP_HOST": "127.0.0.1", "HIREPORT_SMTP_PORT": str(smtp_port),
+           "HIREPORT_DELIVERY_INTERVAL": "0.2"}
+    run_cli(env, "demo", "--json")
+    db = Database(database_url)
+    try:
+        with db.transaction() as session:
+            application = session.scalars(select(Application).limit(1)).one()
+            template = session.scalars(select(EmailTemplate).limit(1)).one()
+            messaging.message_candidate(session, Caller.operator(218), job_id=application.job_id,
+                                        application_id=application.id, template_id=template.id, allow_reply=True,
+                                        reply_address="hr@acme.example", noreply_address="no-reply@acme.example",
+                                        clock=Clock())
+    finally:
+        db.dispose()
+    mailbox = Mailbox(smtp_port).start()
+    worker = subprocess.Popen([*HIREPORT, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        mails = _wait_for(mailbox, 1, seconds=30)
+    finally:
+        worker.terminate()
+        assert worker.wait(timeout=15) == 0, "the worker stops cleanly on SIGTERM"
+        mailbox.stop()
+    assert len(mails) == 1 and mails[0]["Reply-To"] == "hr@acme.example"
