@@ -95,12 +95,15 @@ def test_delivered_once_over_smtp(company: Company, application):
     mailbox = Mailbox().start()
     try:
         message_id = _send(company, *application).json()["id"]
+        others = [_send(company, *application).json()["id"] for _ in range(4)]
         worker = _worker(company.runtime, mailbox.port)
-        assert asyncio.run(worker.run_once()) == 1
+        assert asyncio.run(worker.run_once()) == 5
         assert asyncio.run(worker.run_once()) == 0
     finally:
         mailbox.stop()
-    assert len(mailbox.received) == 1
+    assert len(mailbox.received) == 5, "one SMTP session carries the batch, one mail each"
+    assert {message_from_bytes(m)["Message-ID"] for m in mailbox.received} == {
+        _message(company.runtime, i).message_id for i in [message_id, *others]}
     email = message_from_bytes(mailbox.received[0])
     assert (email["To"], email["Subject"]) == ("joana@example.com", "Your application for Engenheira de Dados")
     assert email["Message-ID"] == _message(company.runtime, message_id).message_id
@@ -140,7 +143,11 @@ def test_a_worker_that_dies_mid_send_leaves_a_resend_with_the_same_message_id(co
         claimed = outbox.claim_due(company.runtime.db, clock)
         assert [c.id for c in claimed] == [message_id]
         assert outbox.claim_due(company.runtime.db, clock) == [], "a claimed message is not claimed again"
-        asyncio.run(worker.transport.send(build_email(claimed[0], clock)))  # ... and the worker dies here
+        async def send_then_die() -> None:
+            async with worker.transport.connect() as send:
+                await send(build_email(claimed[0], clock))  # ... and the worker dies here, before recording it
+
+        asyncio.run(send_then_die())
         clock.advance(outbox.LEASE_SECONDS)
         assert asyncio.run(worker.run_once()) == 1
     finally:

@@ -54,9 +54,11 @@ def claim_due(db: Database, clock: Clock, *, limit: int = 20) -> list[Outgoing]:
     return claimed
 
 
-def mark_sent(db: Database, clock: Clock, message_id: int) -> None:
+def mark_sent(db: Database, clock: Clock, message_ids: list[int]) -> None:
+    if not message_ids:
+        return
     with db.transaction() as session:
-        session.execute(update(Message).where(Message.id == message_id)
+        session.execute(update(Message).where(Message.id.in_(message_ids))
                         .values(status=MessageStatus.sent, sent_at=clock.now(), lease_until=None, last_error=None))
 
 

@@ -1,6 +1,9 @@
 """How an e-mail leaves: over SMTP (aiosmtplib), or, on the embedded default, as an .eml file."""
 
+import contextlib
 import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
@@ -12,9 +15,13 @@ from hireport.delivery.outbox import Outgoing
 from hireport.kit.clock import Clock
 from hireport.settings import Settings, SmtpTls
 
+Send = Callable[[EmailMessage], Awaitable[None]]
+
 
 class Transport(Protocol):
-    async def send(self, email: EmailMessage) -> None: ...
+    def connect(self) -> AbstractAsyncContextManager[Send]:
+        """A connection for a batch of mail: one SMTP session, not one per message."""
+        ...
 
 
 def build_email(outgoing: Outgoing, clock: Clock) -> EmailMessage:
@@ -34,11 +41,21 @@ class SmtpTransport:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    async def send(self, email: EmailMessage) -> None:
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[Send]:
         s = self._settings
-        await aiosmtplib.send(email, hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
-                              password=s.smtp_password, use_tls=s.smtp_tls == SmtpTls.tls,
-                              start_tls=s.smtp_tls == SmtpTls.starttls, timeout=30)
+        client = aiosmtplib.SMTP(hostname=s.smtp_host, port=s.smtp_port, username=s.smtp_username,
+                                 password=s.smtp_password, use_tls=s.smtp_tls == SmtpTls.tls,
+                                 start_tls=s.smtp_tls == SmtpTls.starttls, timeout=30)
+        await client.connect()
+        try:
+            async def send(email: EmailMessage) -> None:
+                await client.send_message(email)
+
+            yield send
+        finally:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+                await client.quit()
 
 
 class EmlFileTransport:
@@ -47,7 +64,11 @@ class EmlFileTransport:
     def __init__(self, directory: Path) -> None:
         self._directory = directory
 
-    async def send(self, email: EmailMessage) -> None:
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[Send]:
+        yield self._write
+
+    async def _write(self, email: EmailMessage) -> None:
         self._directory.mkdir(parents=True, exist_ok=True)
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(email["Message-ID"]).strip("<>"))
         path = self._directory / f"{name}.eml"

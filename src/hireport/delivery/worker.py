@@ -22,17 +22,33 @@ class DeliveryWorker:
         """Send what is due; returns how many messages were attempted."""
         rt = self.runtime
         claimed = await run_in_threadpool(outbox.claim_due, rt.db, rt.clock)
-        for item in claimed:
-            try:
-                await self.transport.send(build_email(item, rt.clock))
-            except Exception as exc:  # any failure to hand the mail over is retried later
-                log.warning("mail not delivered", message=item.id, attempt=item.attempts, error=str(exc))
-                await run_in_threadpool(outbox.mark_failed_attempt, rt.db, rt.clock, item,
-                                        f"{type(exc).__name__}: {exc}", retry_base=rt.settings.delivery_retry_base,
-                                        max_attempts=rt.settings.delivery_max_attempts)
-            else:
-                await run_in_threadpool(outbox.mark_sent, rt.db, rt.clock, item.id)
+        if not claimed:
+            return 0
+        sent: list[int] = []
+        failed: list[tuple[outbox.Outgoing, str]] = []
+        try:
+            async with self.transport.connect() as send:
+                for item in claimed:
+                    try:
+                        await send(build_email(item, rt.clock))
+                    except Exception as exc:  # any failure to hand one mail over is retried later
+                        failed.append((item, f"{type(exc).__name__}: {exc}"))
+                    else:
+                        sent.append(item.id)
+        except Exception as exc:  # no connection (or it broke): every mail not yet sent is retried later
+            done = set(sent) | {item.id for item, _ in failed}
+            failed += [(item, f"{type(exc).__name__}: {exc}") for item in claimed if item.id not in done]
+        for item, error in failed:
+            log.warning("mail not delivered", message=item.id, attempt=item.attempts, error=error)
+        await run_in_threadpool(self._record, sent, failed)
         return len(claimed)
+
+    def _record(self, sent: list[int], failed: list[tuple[outbox.Outgoing, str]]) -> None:
+        rt = self.runtime
+        outbox.mark_sent(rt.db, rt.clock, sent)
+        for item, error in failed:
+            outbox.mark_failed_attempt(rt.db, rt.clock, item, error, retry_base=rt.settings.delivery_retry_base,
+                                       max_attempts=rt.settings.delivery_max_attempts)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set; look again at once while there is work, else every interval."""

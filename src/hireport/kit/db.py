@@ -1,10 +1,13 @@
 """The database: one engine per process, one session (and one transaction) per request.
 
 Services `flush()`; only `Database.transaction()` commits. On SQLite (WAL) a request that writes takes
-the write lock up front (`BEGIN IMMEDIATE`), so two writers queue on `busy_timeout` instead of failing
-with "database is locked" when a read transaction tries to upgrade; reads stay concurrent.
+the write lock up front (`BEGIN IMMEDIATE`), so two writers queue instead of failing with "database is
+locked" when a read transaction tries to upgrade; reads stay concurrent. Within a process, writers queue
+on a semaphore (handed over at once) rather than on SQLite's busy handler, which polls with sleeps of up
+to 100 ms; between processes the busy handler still applies.
 """
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,12 +22,12 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, threading.BoundedSemaphore(1))
         return engine
     return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True, **kwargs)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, writers: threading.BoundedSemaphore) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
@@ -39,7 +42,28 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode == "IMMEDIATE" and writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            conn.info[_HOLDS_WRITE_TURN] = True
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    def _release(info: dict[Any, Any]) -> None:
+        if info.pop(_HOLDS_WRITE_TURN, False):
+            writers.release()
+
+    @event.listens_for(engine, "commit")
+    def _on_commit(conn: Connection) -> None:
+        _release(conn.info)
+
+    @event.listens_for(engine, "rollback")
+    def _on_rollback(conn: Connection) -> None:
+        _release(conn.info)
+
+    @event.listens_for(engine, "reset")
+    def _on_reset(_dbapi_connection: Any, record: Any, _state: Any) -> None:
+        _release(record.info)
+
+
+_HOLDS_WRITE_TURN = "hireport_holds_write_turn"
 
 
 class Database:

@@ -6,10 +6,11 @@ Placeholders: `{{ candidate.name }}`, `{{ candidate.lastName }}`, `{{ candidate.
 sent by the delivery worker after commit.
 """
 
+import functools
 import uuid
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy.orm import Session
 
@@ -89,9 +90,14 @@ def get_message(session: Session, caller: Caller, message_id: int) -> Message:
     return get_scoped(session, Message, caller, message_id, what="message")
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(text: str) -> Template:
+    return _ENV.from_string(text)
+
+
 def _render(text: str, context: dict[str, Any], *, field: str) -> str:
     try:
-        return _ENV.from_string(text).render(context)
+        return _compiled(text).render(context)
     except TemplateError as exc:
         raise InvalidInput(f"the template's {field} does not render: {exc}", field=field) from exc
 
