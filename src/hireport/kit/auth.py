@@ -8,7 +8,7 @@ from typing import Any
 import jwt
 
 from hireport.kit.clock import Clock
-from hireport.kit.errors import Forbidden, InvalidInput, Unauthenticated
+from hireport.kit.errors import Forbidden, Unauthenticated
 from hireport.kit.keys import SigningKey
 
 
@@ -128,11 +128,3 @@ def bearer_token(authorization: str | None) -> str:
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("the Authorization header must be 'Bearer <token>'")
     return token.strip()
-
-
-def parse_tenant_id(value: str) -> int:
-    try:
-        tenant_id = int(value)
-    except ValueError as exc:
-        raise InvalidInput(f"tenant id {value!r} is not an integer", field="tenantId") from exc
-    return tenant_id
