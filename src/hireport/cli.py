@@ -10,7 +10,6 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy.orm import Session
 
 from hireport import demo as demo_data
@@ -127,13 +126,12 @@ def demo(as_json: JsonFlag = False) -> None:
         out = {"clients": [vars(c) for c in clients], "api_token": vars(gupy_token), "base_url": settings.issuer}
         typer.echo(json.dumps(out, indent=2))
         return
-    table = Table(title=f"demo tenant {demo_data.DEMO_TENANT}: client credentials (new secrets on every run)")
-    for column in ("client_id", "client_secret", "tenant", "partner", "scopes"):
-        table.add_column(column, overflow="fold")
+    console.print(f"[bold]Demo tenant {demo_data.DEMO_TENANT}: client credentials (new secrets on every run)[/bold]")
     for c in clients:
-        table.add_row(c.client_id, c.client_secret, str(c.tenant), c.partner or "", " ".join(c.scopes))
-    console.print(table)
-    console.print(f"Gupy API token for tenant {gupy_token.tenant} (new on every run): Bearer {gupy_token.token}")
+        console.print(f"\n  {'partner ' + c.partner + ' client' if c.partner else 'integrator client'}", soft_wrap=True)
+        console.print(f"    client_id:     {c.client_id}\n    client_secret: {c.client_secret}", soft_wrap=True)
+        console.print(f"    instanceId:    {c.tenant}\n    scopes:        {' '.join(c.scopes)}", soft_wrap=True)
+    console.print(f"\n  Gupy API token (tenant {gupy_token.tenant}): Bearer {gupy_token.token}\n", soft_wrap=True)
 
 
 @clients_app.command("create")
