@@ -29,7 +29,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,7 +47,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.harness import HOST, Result, free_port, load
+from bench.harness import HOST, Result, free_port, load, serving
 from bench.load import build_request
 
 MAX_SECONDS = 120.0
@@ -239,25 +238,6 @@ class Sink:
 # -- servers and plain requests --------------------------------------------------------------------------------
 
 
-@contextmanager
-def serving(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[None]:
-    """Like `bench.harness.serving`, with the server's output kept in `log` (shown if it does not start)."""
-    with log.open("w") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection((HOST, port), timeout=0.5):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{command} did not start:\n{log.read_text()[-3000:]}") from None
-                time.sleep(0.1)
-        yield
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
 
 
 def get_json(port: int, path: str, credential: str) -> Any:

@@ -46,8 +46,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None]:
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def serving(command: list[str], env: dict[str, str], port: int, log: Path | None = None) -> Iterator[None]:
+    """Run a server until the block ends; its output goes to `log` (shown if it does not start), if given."""
+    if log is None:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        with log.open("w") as out:
+            process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -56,7 +61,8 @@ def serving(command: list[str], env: dict[str, str], port: int) -> Iterator[None
                     break
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{command} did not start") from None
+                    output = f":\n{log.read_text()[-3000:]}" if log else ""
+                    raise RuntimeError(f"{command} did not start{output}") from None
                 time.sleep(0.1)
         yield
     finally:
