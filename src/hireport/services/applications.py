@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import InvalidInput
-from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
+from hireport.kit.pagination import MAX_LIMIT, NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
 from hireport.models import Applicant, Application, ApplicationStatus, Job
 
@@ -60,19 +60,11 @@ def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | Non
     return keyset_page(session, stmt, Application.id, limit=limit, cursor=cursor)
 
 
-def list_for_job(session: Session, caller: Caller, job_id: int, *, page: int,
-                 page_size: int) -> NumberedPage[tuple[Application, Applicant]]:
-    """A job's applications with their applicants, oldest first."""
-    stmt = (scoped(Application, caller).add_columns(Applicant)
-            .join(Applicant, Applicant.id == Application.applicant_id).where(Application.job_id == job_id))
-    return numbered_page(session, stmt, Application.id, page=page, page_size=page_size)
-
-
 ORDER_COLUMNS = {"id": Application.id, "score": Application.score, "createdAt": Application.created_at}
 
 
 def search_for_job(session: Session, caller: Caller, job_id: int, *, page: int, page_size: int,
-                   status: ApplicationStatus | None = None, order: str = "id asc",
+                   status: ApplicationStatus | None = None, order: str = "id asc", max_page_size: int = MAX_LIMIT,
                    ) -> NumberedPage[tuple[Application, Applicant]]:
     """A job's applications with their candidates, by status, in `order` ("id|score|createdAt asc|desc")."""
     column_name, _, direction = order.strip().partition(" ")
@@ -85,7 +77,7 @@ def search_for_job(session: Session, caller: Caller, job_id: int, *, page: int, 
     if status is not None:
         stmt = stmt.where(Application.status == status)
     return numbered_page(session, stmt, (ordering, Application.id), page=page, page_size=page_size,
-                         max_page_size=100)
+                         max_page_size=max_page_size)
 
 
 def change_status_code(session: Session, caller: Caller, application: Application, code: str, *,
@@ -131,7 +123,8 @@ def change_order_of_merit(session: Session, caller: Caller, ranks: list[tuple[in
     others = session.scalars(scoped(Application, caller).where(
         Application.job_id == job_id, Application.order_of_merit.is_not(None), Application.id.not_in(ids),
     ).order_by(Application.order_of_merit, Application.id))
-    free = (rank for rank in itertools.count(1) if rank not in set(wanted))
+    taken = set(wanted)
+    free = (rank for rank in itertools.count(1) if rank not in taken)
     for application in others:
         rank = next(free)
         if application.order_of_merit != rank:

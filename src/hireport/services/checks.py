@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
-from hireport.kit.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from hireport.kit.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Applicant, Application, BackgroundCheck, CheckStatus, Job, Partner, TenantPartner
@@ -76,9 +76,15 @@ def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | Non
     return keyset_page(session, stmt, BackgroundCheck.id, limit=limit, cursor=cursor)
 
 
-def pending(session: Session, caller: Caller, *, limit: int = POLL_LIMIT) -> list[PendingCheck]:
-    """The oldest pending checks addressed to the calling provider in its tenant (at most `limit`)."""
+def pending(session: Session, caller: Caller, *, provider: str | None = None,
+            limit: int = POLL_LIMIT) -> list[PendingCheck]:
+    """The oldest pending checks addressed to the calling provider in its tenant (at most `limit`).
+    A provider code, if given, must be the caller's own."""
     partner_id = caller.require_partner()
+    if provider is not None:
+        own = session.scalar(select(Partner.code).where(Partner.id == partner_id))
+        if provider != own:
+            raise Forbidden(f"the access token is for provider {own!r}, not {provider!r}")
     stmt = (scoped(BackgroundCheck, caller).add_columns(Application, Applicant, Job, Partner.code)
             .join(Application, Application.id == BackgroundCheck.application_id)
             .join(Applicant, Applicant.id == Application.applicant_id)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
-from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
+from hireport.kit.pagination import MAX_LIMIT, NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Job, JobStatus
 from hireport.services import career_pages, job_status
@@ -107,7 +107,8 @@ def get_by_external_id(session: Session, caller: Caller, external_id: str) -> Jo
 
 
 def search(session: Session, caller: Caller, *, page: int, page_size: int, code: str | None = None,
-           name: str | None = None, status: JobStatus | None = None) -> NumberedPage[Job]:
+           name: str | None = None, status: JobStatus | None = None, max_page_size: int = MAX_LIMIT,
+           ) -> NumberedPage[Job]:
     """Jobs by exact code, name (case-insensitive, contains) and status, oldest first."""
     stmt = scoped(Job, caller)
     if code is not None:
@@ -116,7 +117,7 @@ def search(session: Session, caller: Caller, *, page: int, page_size: int, code:
         stmt = stmt.where(Job.title.icontains(name, autoescape=True))
     if status is not None:
         stmt = stmt.where(Job.status == status)
-    return numbered_page(session, stmt, Job.id, page=page, page_size=page_size, max_page_size=100)
+    return numbered_page(session, stmt, Job.id, page=page, page_size=page_size, max_page_size=max_page_size)
 
 
 def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None,
@@ -156,7 +157,3 @@ def _flush_unique(session: Session, job: Job) -> None:
         session.flush()
     except IntegrityError as exc:
         raise Conflict("another job of this tenant already has this code or external id") from exc
-
-
-def numbered(session: Session, caller: Caller, *, page: int, page_size: int) -> NumberedPage[Job]:
-    return numbered_page(session, scoped(Job, caller), Job.id, page=page, page_size=page_size)

@@ -31,7 +31,7 @@ def list_applications(
 ) -> JSONResponse:
     job = jobs.get(session, caller, jobId)
     found = applications.search_for_job(session, caller, job.id, page=page, page_size=perPage, status=status,
-                                         order=order)
+                                         order=order, max_page_size=100)
     items = [view(a, p, job).model_dump(mode="json") for a, p in found.items]
     if fields:
         wanted = {f.strip() for f in fields.split(",") if f.strip()}

@@ -37,7 +37,8 @@ def create_job(body: shapes.JobCreate, session: DbSession, rt: RuntimeDep, calle
 def list_jobs(session: DbSession, caller: JobsRead, code: str | None = None, name: str | None = None,
               status: JobStatus | None = None, page: PageNumber = 1, perPage: PerPage = 10,
               ) -> shapes.Page[shapes.Job]:
-    found = jobs.search(session, caller, page=page, page_size=perPage, code=code, name=name, status=status)
+    found = jobs.search(session, caller, page=page, page_size=perPage, code=code, name=name, status=status,
+                        max_page_size=100)
     return shapes.Page(results=[view(j) for j in found.items], totalResults=found.total, page=found.page,
                        totalPages=-(-found.total // perPage))
 

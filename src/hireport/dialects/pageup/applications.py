@@ -30,7 +30,7 @@ def job_applications(jobId: str, session: DbSession, caller: ApplicationRead,
     """The job's applications, oldest first. `jobId` is an lJobID, or an sExternalJobID with
     `idType=sExternalJobID`."""
     job = find_job(session, caller, jobId, idType)
-    found = applications.list_for_job(session, caller, job.id, page=page, page_size=pageSize)
+    found = applications.search_for_job(session, caller, job.id, page=page, page_size=pageSize)
     docs = documents.attached_to(session, caller, DocumentOwner.application, [a.id for a, _ in found.items])
     return shapes.Page(Page=found.page, PageSize=found.page_size, TotalCount=found.total,
                        Items=[views.application_summary(a, p, job.external_id, docs[a.id]) for a, p in found.items])

@@ -9,7 +9,7 @@ from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.fuzzy import JSONResponseMaybeFuzzy
 from hireport.dialects.pageup.shapes import to_wire
 from hireport.kit.auth import Caller
-from hireport.kit.errors import Forbidden, InvalidInput
+from hireport.kit.errors import InvalidInput
 from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import BackgroundCheck, CheckStatus
@@ -51,11 +51,7 @@ def poll(tenantId: int, session: DbSession, caller: ReadCaller,
     if status.lower() != CheckStatus.pending:
         raise InvalidInput("only status=pending can be listed; checks leave this API once they move on",
                            field="status")
-    if provider is not None:
-        own = identity.partner_code_by_id(session, caller.require_partner())
-        if provider != own:
-            raise Forbidden(f"the access token is for provider {own!r}, not {provider!r}")
-    found = checks.pending(session, caller)
+    found = checks.pending(session, caller, provider=provider)
     return JSONResponseMaybeFuzzy([_pending(p) for p in found], fuzzy=_fuzzy(session, tenantId))
 
 

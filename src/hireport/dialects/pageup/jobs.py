@@ -45,7 +45,7 @@ def find_job(session: Session, caller: Caller, job_id: str, id_type: IdType) -> 
 @router.get("/jobs", summary="List jobs")
 def list_jobs(session: DbSession, caller: JobRead, page: PageNumber = 1,
               pageSize: PageSize = 50) -> shapes.Page[shapes.JobShape]:
-    found = jobs.numbered(session, caller, page=page, page_size=pageSize)
+    found = jobs.search(session, caller, page=page, page_size=pageSize)
     docs = documents.attached_to(session, caller, DocumentOwner.job, [j.id for j in found.items])
     return shapes.Page(Page=found.page, PageSize=found.page_size, TotalCount=found.total,
                        Items=[views.job(j, docs[j.id]) for j in found.items])
