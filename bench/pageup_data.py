@@ -37,8 +37,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sqlalchemy import Connection, Engine, create_engine, event, func, insert, select
 from sqlalchemy.orm import Session
 
+from hireport.dialects.pageup.scopes import PROVIDER_SCOPES, Scope
 from hireport.kit.clock import Clock
-from hireport.kit.scopes import HIRE_SCOPES
 from hireport.models import Applicant, Application, ApplicationStatus, Document, Job, JobStatus, Offer
 from hireport.server import prepare
 from hireport.services import identity
@@ -321,7 +321,8 @@ def build(applications: int, out: Path, *, documents: bool = False, force: bool 
         # The tenant and its client through the services, as `hireport` itself makes them.
         with Session(engine) as session, session.begin():
             identity.create_tenant(session, tenant_id=TENANT, name="Acme Health (scale bench)", clock=clock)
-            client, secret = identity.create_client(session, name="bench integrator", scopes=list(HIRE_SCOPES),
+            hire_scopes = [s.value for s in Scope if s not in PROVIDER_SCOPES]
+            client, secret = identity.create_client(session, name="bench integrator", scopes=hire_scopes,
                                                     tenant_id=TENANT, clock=clock)
             client_id, scopes = client.client_id, list(client.scopes)
         with engine.begin() as conn:

@@ -64,7 +64,8 @@ def recruitment(rt: Runtime, tenant_id: int) -> dict[str, int]:
         offer = offers.create(s, caller, app.id, OfferFields(), clock=clock)
         offers.accept(s, caller, offer, clock=clock)
         docs = [documents.upload(s, caller, rt.storage, owner=owner, owner_id=owner_id, file_name=f"{owner}.txt",
-                                 data=f"{owner} of tenant {tenant_id}".encode(), clock=clock)
+                                 data=f"{owner} of tenant {tenant_id}".encode(), clock=clock,
+                                 max_bytes=1 << 20)
                 for owner, owner_id in ((DocumentOwner.job, job.id), (DocumentOwner.application, app.id),
                                         (DocumentOwner.offer, offer.id))]
         return {"job": job.id, "applicant": person.id, "application": app.id, "offer": offer.id,

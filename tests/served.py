@@ -24,6 +24,7 @@ class Server:
     log: Path
     demo: dict
     operator_credential: str
+    process: subprocess.Popen[bytes]
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -38,7 +39,7 @@ def serve(tmp_path: Path, database_url: str, **settings: str) -> Iterator[Server
            "HIREPORT_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
            **{f"HIREPORT_{k.upper()}": v for k, v in settings.items()}}
     demo = run_cli(env, "demo", "--json")
-    operator = demo.stderr.split("Bearer ")[1].split()[0]
+    operator = json.loads(demo.stdout)["operator_credential"]
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         process = subprocess.Popen([*HIREPORT, "serve", "--port", str(port)], env=env, stdout=out,
@@ -55,7 +56,7 @@ def serve(tmp_path: Path, database_url: str, **settings: str) -> Iterator[Server
             assert process.poll() is None, log.read_text()
             assert time.monotonic() < deadline, "hireport serve did not come up in 30 s"
             time.sleep(0.1)
-        yield Server(base_url, env, log, json.loads(demo.stdout), operator)
+        yield Server(base_url, env, log, json.loads(demo.stdout), operator, process)
     finally:
         process.terminate()
         process.wait(timeout=15)

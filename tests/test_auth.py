@@ -1,34 +1,22 @@
-"""Bearer tokens: signature, expiry by the injected clock, audience, scopes; the one `requires` dependency."""
-
-from typing import Annotated
+"""Bearer tokens: signature, expiry by the injected clock, audience, scopes, checked at the door."""
 
 import jwt
 import pytest
-from fastapi import Depends, FastAPI
 from starlette.testclient import TestClient
 
-from hireport.dialects.manage import errors
-from hireport.kit.auth import Caller, TokenAuthority, TokenClaims
+from hireport.app import create_app
+from hireport.kit.auth import TokenAuthority, TokenClaims
 from hireport.kit.clock import FrozenClock
 from hireport.kit.keys import SigningKey
 from hireport.kit.runtime import Runtime
-from hireport.kit.web import requires
 from tests import factories
 from tests.factories import token_response
 
 
 @pytest.fixture
 def protected(runtime: Runtime) -> TestClient:
-    """A tiny app whose one endpoint declares a scope, as every dialect endpoint does."""
-    app = FastAPI()
-    app.state.runtime = runtime
-    errors.install(app)
-
-    @app.get("/jobs")
-    def jobs(caller: Annotated[Caller, Depends(requires("Public.Job.Read"))]) -> dict[str, object]:
-        return {"tenant": caller.tenant_id, "client": caller.client_id}
-
-    return TestClient(app)
+    """PageUp's job list: an endpoint that declares one scope, as every dialect endpoint does."""
+    return TestClient(create_app(runtime), base_url="http://testserver/v3/218/recruitment/hire")
 
 
 @pytest.fixture
@@ -46,7 +34,7 @@ def _get(http: TestClient, token: str) -> tuple[int, dict]:
 def test_valid_token_yields_the_caller(protected: TestClient, access_token: str):
     status, body = _get(protected, access_token)
     assert status == 200
-    assert body["tenant"] == 218
+    assert body["Items"] == []  # tenant 218's jobs: none yet
 
 
 def test_token_expires_after_300_seconds(protected: TestClient, access_token: str, clock: FrozenClock):
@@ -55,7 +43,7 @@ def test_token_expires_after_300_seconds(protected: TestClient, access_token: st
     clock.advance(1)
     status, body = _get(protected, access_token)
     assert status == 401
-    assert "expired" in body["error"]["message"]
+    assert "expired" in body["Message"]
 
 
 def test_token_not_valid_before_it_was_issued(protected: TestClient, access_token: str, clock: FrozenClock):
@@ -69,7 +57,7 @@ def test_missing_scope_is_403(runtime: Runtime, client: TestClient, protected: T
     token = token_response(client, creds).json()["access_token"]
     status, body = _get(protected, token)
     assert status == 403
-    assert "Public.Job.Read" in body["error"]["message"]
+    assert "Public.Job.Read" in body["Message"]
 
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic abc", "Token abc", "Bearer not.a.jwt"])

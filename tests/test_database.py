@@ -1,11 +1,11 @@
 """Migrations match the models; one transaction per request; nothing half-written."""
 
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
-from hireport.dialects.manage import errors
 from hireport.kit.auth import Caller
 from hireport.kit.errors import Conflict
 from hireport.kit.runtime import Runtime
@@ -35,7 +35,10 @@ def test_a_request_that_fails_after_writing_leaves_nothing(runtime: Runtime):
     factories.tenant(runtime)
     app = FastAPI()
     app.state.runtime = runtime
-    errors.install(app)
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_request: Request, exc: Conflict) -> JSONResponse:
+        return JSONResponse({"message": exc.message}, status_code=409)
 
     @app.post("/half")
     def half(session: DbSession, rt: RuntimeDep) -> dict[str, int]:

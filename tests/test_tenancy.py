@@ -56,7 +56,7 @@ def test_services_refuse_to_link_records_across_tenants(runtime: Runtime, two_te
             offers.create(session, a, b["application"], OfferFields(), clock=runtime.clock)
         with pytest.raises(NotFound):
             documents.upload(session, a, runtime.storage, owner=DocumentOwner.offer, owner_id=b["offer"],
-                             file_name="x.txt", data=b"x", clock=runtime.clock)
+                             file_name="x.txt", data=b"x", clock=runtime.clock, max_bytes=1 << 20)
 
 
 def test_lists_hold_only_the_callers_rows(runtime: Runtime, two_tenants):

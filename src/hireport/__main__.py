@@ -1,3 +1,3 @@
-from hireport.cli import app
+from hireport.cli import main
 
-app()
+main()

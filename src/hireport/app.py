@@ -1,51 +1,73 @@
 """The ASGI application: every dialect mounted on one app, with request ids, metrics and logs."""
 
 import asyncio
-import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from sqlalchemy import text
 
 from hireport import __version__, ops
 from hireport.delivery.worker import DeliveryWorker
-from hireport.dialects import oauth
-from hireport.dialects.gupy import create_gupy_app
-from hireport.dialects.manage import create_manage_app
-from hireport.dialects.pageup import create_pageup_app
-from hireport.kit.auth import TokenAuthority
+from hireport.dialects import DIALECTS
+from hireport.kit import apidocs
+from hireport.kit.auth import RecentlyRevoked, TokenAuthority
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
+from hireport.kit.dialect import Dialect, route_rules
+from hireport.kit.door import Door
+from hireport.kit.keys import KeyEncryptionKey, SigningKey
 from hireport.kit.runtime import Runtime
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
-from hireport.kit.web import RuntimeDep
+from hireport.kit.web import RuntimeDep, install_error_handlers
 from hireport.services import identity
 from hireport.settings import Settings
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Runtime:
-    """Connect to a migrated database and load the token signing keys."""
+    """Connect to a migrated database and load the token signing keys (unsealed with the key-encryption
+    key, which is kept outside the database; the signed-link key is derived from it)."""
     clock = clock or Clock()
     db = db or Database(settings.resolved_database_url)
-    keys = identity.signing_keys(db, clock=clock)
-    tokens = TokenAuthority(keys=keys, issuer=settings.issuer, audience=settings.audience, clock=clock)
-    url_key = hashlib.sha256(b"hireport signed urls\n" + keys[0].private_pem().encode()).digest()
-    return Runtime(settings=settings, db=db, clock=clock, tokens=tokens,
-                   storage=LocalStorage(settings.documents_dir), urls=UrlSigner(url_key))
+    kek = key_encryption_key(settings)
+
+    def ring() -> list[SigningKey]:
+        return identity.signing_keys(db, clock=clock, kek=kek)
+
+    tokens = TokenAuthority(keys=ring(), reload=ring, issuer=settings.issuer, audience=settings.audience,
+                            clock=clock, revoked=RecentlyRevoked(lambda: identity.revoked_client_ids(db, clock=clock)))
+    return Runtime(settings=settings, db=db, clock=clock, tokens=tokens, kek=kek,
+                   storage=LocalStorage(settings.documents_dir), urls=UrlSigner(kek.derive(b"signed links")))
 
 
-def create_app(runtime: Runtime) -> FastAPI:
-    app = FastAPI(title="hireport", version=__version__, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json", lifespan=_lifespan)
+def key_encryption_key(settings: Settings) -> KeyEncryptionKey:
+    """`HIREPORT_SECRET_KEY`, or the data directory's `secret.key` (made, owner-only, on first use)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return KeyEncryptionKey.load(settings.secret_key, settings.data_dir / "secret.key")
+
+
+def create_app(runtime: Runtime, dialects: Sequence[Dialect] = DIALECTS) -> FastAPI:
+    """One app for every dialect (all of `DIALECTS` unless told): each mounted at its prefix with its docs,
+    all behind the door, every error rendered in its dialect's shape."""
+    app = FastAPI(title="hireport", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
+                  lifespan=_lifespan)
     app.state.runtime = runtime
-    app.include_router(oauth.router)
+    rules = {}
+    for dialect in dialects:
+        router = APIRouter(prefix=dialect.prefix)
+        for dialect_router in dialect.routers:
+            router.include_router(dialect_router)
+        apidocs.add_docs(router, dialect)
+        app.include_router(router)
+        rules[dialect.name] = route_rules(router.routes)
+        if dialect.setup is not None:
+            dialect.setup(runtime)
+    apidocs.mount_assets(app)
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
     app.add_api_route("/metrics", ops.metrics_endpoint, include_in_schema=False)
-    app.mount("/manage", create_manage_app(runtime))
-    app.mount("/v3", create_pageup_app(runtime))
-    app.mount("/api", create_gupy_app(runtime))
+    install_error_handlers(app)
+    app.add_middleware(Door, runtime=runtime, dialects=dialects, rules=rules)
     app.add_middleware(ops.RequestContextMiddleware)
     return app
 

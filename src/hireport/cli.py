@@ -2,7 +2,9 @@
 
 import asyncio
 import json
+import os
 import signal
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -10,17 +12,18 @@ from typing import Annotated
 import typer
 import uvicorn
 from rich.console import Console
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hireport import demo as demo_data
 from hireport import ops
-from hireport.app import build_runtime
+from hireport.app import build_runtime, key_encryption_key
 from hireport.delivery.worker import DeliveryWorker
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.errors import DomainError
-from hireport.kit.scopes import GUPY_SCOPES
+from hireport.kit.scopes import Holder, held_by
 from hireport.migrations import runner
 from hireport.server import prepare
 from hireport.services import api_tokens, identity
@@ -37,8 +40,10 @@ app.add_typer(clients_app, name="clients")
 app.add_typer(tenants_app, name="tenants")
 app.add_typer(partners_app, name="partners")
 app.add_typer(operators_app, name="operators")
-api_tokens_app = typer.Typer(help="Gupy-style API tokens of a tenant.", no_args_is_help=True)
+api_tokens_app = typer.Typer(help="API tokens of a tenant (Gupy-style bearer tokens).", no_args_is_help=True)
 app.add_typer(api_tokens_app, name="api-tokens")
+keys_app = typer.Typer(help="The keys that sign access tokens.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 
 console = Console()
 errors = Console(stderr=True)
@@ -49,23 +54,32 @@ def _settings() -> Settings:
     return Settings()
 
 
-def _print_first_operator(secret: str | None) -> None:
-    """The first operator credential, on stderr so that `--json` output stays parseable."""
+def _print_first_operator(secret: str | None, *, to: Console = console) -> None:
+    """The first operator credential, on the terminal: stdout for `serve` (whose stderr is the log), stderr
+    for commands whose stdout may be `--json`."""
     if secret:
-        errors.print("[bold]Operator credential for the management API (shown once, stored hashed):[/bold]")
-        errors.print(f"  Authorization: Bearer {secret}")
+        to.print("[bold]Operator credential for the management API (shown once, stored hashed):[/bold]")
+        to.print(f"  Authorization: Bearer {secret}", soft_wrap=True)
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000,
+def serve(host: Annotated[str | None, typer.Option(help="Default: HIREPORT_HOST, else 127.0.0.1.")] = None,
+          port: Annotated[int | None, typer.Option(help="Default: HIREPORT_PORT, else 8000.")] = None,
           workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL for more than one).")] = 1) -> None:
-    """Migrate the database and serve every API."""
+    """Migrate the database and serve every API. Unless HIREPORT_PUBLIC_BASE_URL is set, the URL clients
+    are given (token issuer, links) follows the host and port."""
+    # Every worker process reads its settings from the environment: hand them the host and port.
+    for name, value in (("HIREPORT_HOST", host), ("HIREPORT_PORT", port)):
+        if value is not None:
+            os.environ[name] = str(value)
     settings = _settings()
+    host, port = settings.host, settings.port
     prepared = prepare(settings)
     _print_first_operator(prepared.first_operator_secret)
     console.print(f"hireport on http://{host}:{port}  (data: {settings.data_dir.resolve()})")
     uvicorn.run("hireport.server:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                access_log=False, log_level="warning", server_header=False)
+                access_log=False, log_level="warning", server_header=False,
+                timeout_graceful_shutdown=settings.shutdown_grace)
 
 
 @app.command()
@@ -92,13 +106,15 @@ def worker() -> None:
 @api_tokens_app.command("create")
 def api_tokens_create(
     tenant: Annotated[int, typer.Option(help="The company (tenant) the token acts for.")],
-    endpoints: Annotated[str, typer.Option(help="Space-separated: " + " ".join(GUPY_SCOPES))] = " ".join(GUPY_SCOPES),
+    endpoints: Annotated[str | None, typer.Option(help="Space-separated scopes (default: every one an API token "
+                                                        "may hold)")] = None,
     name: Annotated[str, typer.Option()] = "cli token",
     as_json: JsonFlag = False,
 ) -> None:
     """Create a Gupy-style API token for a tenant and print it (shown once)."""
     with _transaction() as (session, clock):
-        row, secret = api_tokens.create(session, Caller.operator(tenant), name=name, scopes=endpoints, clock=clock)
+        row, secret = api_tokens.create(session, Caller.operator(tenant), name=name,
+                                        scopes=endpoints or list(held_by(Holder.api_token)), clock=clock)
         out = {"id": row.id, "token": secret, "tenant": tenant, "endpoints": row.scopes}
     typer.echo(json.dumps(out, indent=2) if as_json else secret)
 
@@ -113,20 +129,26 @@ def db_upgrade() -> None:
 
 
 @app.command()
-def demo(as_json: JsonFlag = False) -> None:
-    """Load demo tenant 218 (idempotent) and print fresh credentials for its clients."""
+def demo(as_json: JsonFlag = False,
+         reissue: Annotated[bool, typer.Option("--reissue", help="Issue new demo secrets (the old stop).")] = False,
+         ) -> None:
+    """Load demo tenant 218 (idempotent) and print its current credentials."""
     settings = _settings()
-    _print_first_operator(prepare(settings).first_operator_secret)
+    first_operator = prepare(settings).first_operator_secret
     runtime = build_runtime(settings)
     try:
-        clients, gupy_token = demo_data.load(runtime)
+        clients, gupy_token = demo_data.credentials(runtime, settings.data_dir / "demo-credentials.json",
+                                                    reissue=reissue)
     finally:
         runtime.db.dispose()
     if as_json:
-        out = {"clients": [vars(c) for c in clients], "api_token": vars(gupy_token), "base_url": settings.issuer}
+        out = {"clients": [vars(c) for c in clients], "api_token": vars(gupy_token), "base_url": settings.issuer,
+               **({"operator_credential": first_operator} if first_operator else {})}
         typer.echo(json.dumps(out, indent=2))
         return
-    console.print(f"[bold]Demo tenant {demo_data.DEMO_TENANT}: client credentials (new secrets on every run)[/bold]")
+    _print_first_operator(first_operator)
+    console.print(f"[bold]Demo tenant {demo_data.DEMO_TENANT}: client credentials ([/bold]hireport demo --reissue"
+                  "[bold] for new ones)[/bold]")
     for c in clients:
         console.print(f"\n  {'partner ' + c.partner + ' client' if c.partner else 'integrator client'}", soft_wrap=True)
         console.print(f"    client_id:     {c.client_id}\n    client_secret: {c.client_secret}", soft_wrap=True)
@@ -190,11 +212,128 @@ def operators_create(name: Annotated[str, typer.Option()] = "operator", as_json:
     typer.echo(json.dumps({"operator_credential": secret}) if as_json else secret)
 
 
+@clients_app.command("list")
+def clients_list(tenant: Annotated[int | None, typer.Option(help="Only this tenant's clients.")] = None) -> None:
+    with _transaction() as (session, _):
+        for c in identity.list_clients(session, tenant_id=tenant):
+            state = f"revoked {c.revoked_at:%Y-%m-%d %H:%M}" if c.revoked_at else "active"
+            console.print(f"{c.client_id}\t{c.name}\t{' '.join(c.scopes)}\t{state}", soft_wrap=True)
+
+
+@clients_app.command("revoke")
+def clients_revoke(client_id: str) -> None:
+    """No more tokens for the client; the ones it has are refused within seconds."""
+    with _transaction() as (session, clock):
+        identity.revoke_client(session, identity.get_client(session, client_id), clock=clock)
+    console.print(f"client {client_id} revoked")
+
+
+@clients_app.command("rotate")
+def clients_rotate(client_id: str, as_json: JsonFlag = False) -> None:
+    """A new secret for the client (shown once); the old one gets no more tokens."""
+    with _transaction() as (session, _):
+        secret = identity.rotate_client_secret(session, identity.get_client(session, client_id))
+    typer.echo(json.dumps({"client_id": client_id, "client_secret": secret}) if as_json else secret)
+
+
+@operators_app.command("list")
+def operators_list() -> None:
+    with _transaction() as (session, _):
+        for o in identity.list_operators(session):
+            state = f"revoked {o.revoked_at:%Y-%m-%d %H:%M}" if o.revoked_at else "active"
+            console.print(f"{o.id}\t{o.name}\t{state}")
+
+
+@operators_app.command("revoke")
+def operators_revoke(operator_id: int) -> None:
+    """The credential stops working (within 10 seconds in running servers)."""
+    with _transaction() as (session, clock):
+        identity.revoke_operator(session, operator_id, clock=clock)
+    console.print(f"operator credential {operator_id} revoked")
+
+
+@operators_app.command("rotate")
+def operators_rotate(operator_id: int, as_json: JsonFlag = False) -> None:
+    """A new secret for the credential (shown once); the old one stops."""
+    with _transaction() as (session, _):
+        _, secret, _ = identity.rotate_operator(session, operator_id)
+    typer.echo(json.dumps({"operator_credential": secret}) if as_json else secret)
+
+
+@api_tokens_app.command("list")
+def api_tokens_list(tenant: Annotated[int, typer.Option()]) -> None:
+    with _transaction() as (session, _):
+        identity.get_tenant(session, tenant)
+        for t in api_tokens.list_all(session, Caller.operator(tenant)):
+            state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+            console.print(f"{t.id}\t{t.name}\t{' '.join(t.scopes)}\t{state}", soft_wrap=True)
+
+
+@api_tokens_app.command("revoke")
+def api_tokens_revoke(token_id: int, tenant: Annotated[int, typer.Option()]) -> None:
+    with _transaction() as (session, clock):
+        api_tokens.revoke(session, Caller.operator(tenant), token_id, clock=clock)
+    console.print(f"API token {token_id} revoked")
+
+
+@api_tokens_app.command("rotate")
+def api_tokens_rotate(token_id: int, tenant: Annotated[int, typer.Option()], as_json: JsonFlag = False) -> None:
+    """A new secret for the token, same endpoints (shown once); the old one stops."""
+    with _transaction() as (session, _):
+        _, secret, _ = api_tokens.rotate(session, Caller.operator(tenant), token_id)
+    typer.echo(json.dumps({"id": token_id, "token": secret}) if as_json else secret)
+
+
+@keys_app.command("rotate")
+def keys_rotate() -> None:
+    """A new token-signing key signs from now on (running servers follow within seconds); the old ones
+    still verify until the last token they signed has expired, then leave the JWKS."""
+    settings = _settings()
+    prepare(settings)
+    db = Database(settings.resolved_database_url)
+    try:
+        key = identity.rotate_signing_key(db, clock=Clock(), kek=key_encryption_key(settings))
+    finally:
+        db.dispose()
+    console.print(f"new signing key {key.kid}")
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """The signing keys that still verify tokens, newest (the one that signs) first."""
+    settings = _settings()
+    prepare(settings)
+    runtime = build_runtime(settings)
+    try:
+        for key in runtime.tokens.verifying_keys():
+            console.print(f"{key.kid}\t{key.created_at:%Y-%m-%d %H:%M:%S}")
+    finally:
+        runtime.db.dispose()
+
+
+def main() -> None:
+    """The `hireport` command: every failure is one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        app()
+    except DomainError as exc:
+        errors.print(f"[red]error:[/red] {exc.message}")
+        sys.exit(1)
+    except OperationalError:
+        errors.print("[red]error:[/red] the database could not be reached; check HIREPORT_DATABASE_URL")
+        sys.exit(1)
+    except SQLAlchemyError as exc:
+        errors.print(f"[red]error:[/red] the database refused the change ({type(exc).__name__})")
+        sys.exit(1)
+    except (OSError, ValueError) as exc:
+        errors.print(f"[red]error:[/red] {exc}")
+        sys.exit(1)
+
+
 @contextmanager
 def _transaction() -> Iterator[tuple[Session, Clock]]:
     """A transaction on the migrated database; a domain error ends the command with its message."""
     settings = _settings()
-    _print_first_operator(prepare(settings).first_operator_secret)
+    _print_first_operator(prepare(settings).first_operator_secret, to=errors)
     db = Database(settings.resolved_database_url)
     try:
         with db.transaction() as session:

@@ -1,11 +1,15 @@
 """`hireport demo`: tenant 218 with a realistic recruitment history, its clients, and partner `bg`.
 
-Idempotent: the data is created once; every run rotates the demo clients' secrets so it can print them.
+Idempotent: the data is created once; the demo credentials are issued once, kept (owner-only) in the data
+directory so that later runs print the same ones, and re-issued on request.
 """
 
+import json
+import os
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,7 +17,8 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.runtime import Runtime
-from hireport.kit.scopes import BACKGROUND_CHECK_SCOPES, GUPY_SCOPES, HIRE_SCOPES
+from hireport.kit.scopes import Holder, held_by
+from hireport.kit.secrets import secret_matches
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, OAuthClient, Partner, Tenant
 from hireport.services import (
     api_tokens,
@@ -72,6 +77,34 @@ class DemoClient:
     partner: str | None
 
 
+def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> tuple[list[DemoClient], DemoApiToken]:
+    """The demo data (created if absent) and its credentials: the ones saved in `saved` (owner-only) while
+    they still work, so a second run does not revoke what the first printed; new ones on `reissue`, or when
+    the saved ones are missing or no longer work."""
+    if not reissue and saved.is_file():
+        found = json.loads(saved.read_text())
+        clients = [DemoClient(**c) for c in found["clients"]]
+        token = DemoApiToken(**found["api_token"])
+        if _still_work(runtime, clients, token):
+            return clients, token
+    clients, token = load(runtime)
+    saved.unlink(missing_ok=True)
+    fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as out:
+        json.dump({"clients": [vars(c) for c in clients], "api_token": vars(token)}, out)
+    return clients, token
+
+
+def _still_work(runtime: Runtime, clients: list[DemoClient], token: DemoApiToken) -> bool:
+    with runtime.db.transaction(write=False) as session:
+        for c in clients:
+            client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == c.client_id))
+            if client is None or client.revoked_at is not None or not secret_matches(c.client_secret,
+                                                                                   client.secret_hash):
+                return False
+        return api_tokens.authenticate(session, token.token) is not None
+
+
 def load(runtime: Runtime) -> tuple[list[DemoClient], DemoApiToken]:
     """Create the demo data if absent; (re)issue the demo clients' secrets and a Gupy API token."""
     lifetime = runtime.settings.token_lifetime
@@ -79,15 +112,16 @@ def load(runtime: Runtime) -> tuple[list[DemoClient], DemoApiToken]:
         if session.get(Tenant, DEMO_TENANT) is None:
             _create_data(session, runtime)
         clients = [
-            _client(session, runtime.clock, INTEGRATOR, list(HIRE_SCOPES), lifetime=lifetime, tenant_id=DEMO_TENANT),
-            _client(session, runtime.clock, PROVIDER, list(BACKGROUND_CHECK_SCOPES), lifetime=lifetime,
+            _client(session, runtime.clock, INTEGRATOR, list(held_by(Holder.client)), lifetime=lifetime,
+                    tenant_id=DEMO_TENANT),
+            _client(session, runtime.clock, PROVIDER, list(held_by(Holder.partner_client)), lifetime=lifetime,
                     partner=DEMO_PARTNER),
         ]
         caller = Caller.operator(DEMO_TENANT)
         for old in api_tokens.list_all(session, caller):
             if old.name == GUPY_TOKEN_NAME and old.revoked_at is None:
                 api_tokens.revoke(session, caller, old.id, clock=runtime.clock)
-        row, secret = api_tokens.create(session, caller, name=GUPY_TOKEN_NAME, scopes=list(GUPY_SCOPES),
+        row, secret = api_tokens.create(session, caller, name=GUPY_TOKEN_NAME, scopes=list(held_by(Holder.api_token)),
                                         clock=runtime.clock)
         return clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes))
 
@@ -130,7 +164,8 @@ def _create_data(session: Session, runtime: Runtime) -> None:
         ), clock=clock, status=status)
         documents.upload(session, caller, runtime.storage, owner=DocumentOwner.job, owner_id=job.id,
                          file_name=f"position-description-{number}.pdf", data=_pdf(f"Position description: {title}"),
-                         title="Position description", category="Position description", clock=clock)
+                         title="Position description", category="Position description", clock=clock,
+                         max_bytes=runtime.settings.max_document_bytes)
         if status in (JobStatus.draft, JobStatus.waiting_approval, JobStatus.approved, JobStatus.disapproved):
             continue
         for _ in range(rng.randint(20, 40)):
@@ -194,7 +229,8 @@ def _apply(session: Session, runtime: Runtime, caller: Caller, rng: random.Rando
     if rng.random() < 0.3:
         documents.upload(session, caller, runtime.storage, owner=DocumentOwner.application, owner_id=application.id,
                          file_name=f"{first}-{last}-resume.pdf", data=_pdf(f"Resume of {first} {last}"),
-                         title="Resume", category="Resume", clock=clock)
+                         title="Resume", category="Resume", clock=clock,
+                         max_bytes=runtime.settings.max_document_bytes)
     if roll <= 0.8:
         return None
     _offer(session, runtime, caller, rng, application.id, stage=rng.randint(0, 4))
@@ -212,7 +248,8 @@ def _offer(session: Session, runtime: Runtime, caller: Caller, rng: random.Rando
     ), clock=clock)
     documents.upload(session, caller, runtime.storage, owner=DocumentOwner.offer, owner_id=offer.id,
                      file_name=f"letter-of-offer-{offer.id}.pdf", data=_pdf(f"Letter of offer {offer.id}"),
-                     title="Letter of offer", category="Offer letter", clock=clock)
+                     title="Letter of offer", category="Offer letter", clock=clock,
+                     max_bytes=runtime.settings.max_document_bytes)
     if stage >= 1:
         offers.accept(session, caller, offer, clock=clock)
     if stage >= 2:

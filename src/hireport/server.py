@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from fastapi import FastAPI
 
 from hireport import ops
-from hireport.app import build_runtime, create_app
+from hireport.app import build_runtime, create_app, key_encryption_key
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.migrations import runner
@@ -26,7 +26,7 @@ def prepare(settings: Settings) -> Prepared:
     db = Database(settings.resolved_database_url)
     try:
         clock = Clock()
-        identity.signing_keys(db, clock=clock)
+        identity.signing_keys(db, clock=clock, kek=key_encryption_key(settings))
         with db.transaction() as session:
             secret = identity.ensure_first_operator(session, clock=clock)
     finally:

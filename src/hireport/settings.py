@@ -27,8 +27,18 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path(".hireport")
     database_url: str | None = None
-    public_base_url: str = "http://127.0.0.1:8000"
+    # Where `hireport serve` listens, and the URL clients use (token issuer, links); it follows the host and
+    # port unless set.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Seconds `hireport serve` waits for requests in flight when told to stop, before it ends them.
+    shutdown_grace: int = 10
+    public_base_url: str | None = None
     token_lifetime: int = 300
+    # The key that seals the token-signing keys at rest (32 random bytes, base64url). Unset: a file
+    # `secret.key` in the data directory, made on first start with owner-only permissions. Set it when
+    # processes on several machines share one PostgreSQL.
+    secret_key: str | None = None
     log_format: LogFormat = LogFormat.json
     log_level: str = "INFO"
 
@@ -47,8 +57,9 @@ class Settings(BaseSettings):
     delivery_max_attempts: int = 10
     run_delivery_worker: bool = True  # `hireport serve` runs the worker in-process unless this is false
 
-    # Gupy dialect: requests per API token (a `limits` rate string).
-    gupy_rate_limit: str = "600/minute"
+    # The largest request bodies: JSON and forms, and documents (uploads), refused before they are read.
+    max_json_bytes: int = 1024 * 1024
+    max_document_bytes: int = 25 * 1024 * 1024
 
     @cached_property
     def resolved_database_url(self) -> str:
@@ -58,7 +69,10 @@ class Settings(BaseSettings):
 
     @property
     def issuer(self) -> str:
-        return self.public_base_url.rstrip("/")
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104 (a comparison)
+        return f"http://{'[' + host + ']' if ':' in host else host}:{self.port}"
 
     @property
     def audience(self) -> str:

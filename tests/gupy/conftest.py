@@ -6,9 +6,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from starlette.testclient import TestClient
 
+from hireport.dialects.gupy.scopes import Scope
 from hireport.kit.auth import Caller
 from hireport.kit.runtime import Runtime
-from hireport.kit.scopes import GUPY_SCOPES
 from hireport.services import api_tokens, career_pages, messaging
 from tests import factories
 from tests.postgres import free_port
@@ -40,7 +40,7 @@ def company(client: TestClient, runtime: Runtime) -> Company:
         template = messaging.create_template(session, caller, name="Feedback", clock=runtime.clock,
                                              subject="Your application for {{ job.name }}",
                                              body="Hello {{ candidate.name }}, thank you from {{ company.name }}.").id
-        _, token = api_tokens.create(session, caller, name="all", scopes=list(GUPY_SCOPES), clock=runtime.clock)
+        _, token = api_tokens.create(session, caller, name="all", scopes=[s.value for s in Scope], clock=runtime.clock)
     client.headers.update({"Authorization": f"Bearer {token}"})
     return Company(client, runtime, token, page, template)
 

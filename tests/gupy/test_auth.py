@@ -1,8 +1,9 @@
 """API tokens: per endpoint, revocable, never stored in clear; JWTs with the scopes; the rate limit."""
 
+import pytest
 from starlette.testclient import TestClient
 
-from hireport.dialects.gupy import create_gupy_app
+from hireport.app import create_app
 from hireport.kit.runtime import Runtime
 from tests import factories
 from tests.factories import token_response
@@ -48,9 +49,11 @@ def test_a_jwt_with_the_scopes_is_accepted_too(company: Company, client: TestCli
     assert_error(client.post(JOBS, json={}, headers={"Authorization": f"Bearer {token}"}), 403)
 
 
-def test_rate_limit_answers_429_with_gupy_headers(company: Company, runtime: Runtime):
-    runtime.settings.gupy_rate_limit = "3/minute"
-    http = TestClient(create_gupy_app(runtime), headers={"Authorization": f"Bearer {company.token}"})
+def test_rate_limit_answers_429_with_gupy_headers(company: Company, runtime: Runtime,
+                                                  monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HIREPORT_GUPY_RATE_LIMIT", "3/minute")
+    http = TestClient(create_app(runtime), base_url="http://testserver/api",
+                      headers={"Authorization": f"Bearer {company.token}"})
     first = http.get("/v1/jobs")
     assert (first.headers["x-ratelimit-limit"], first.headers["x-ratelimit-remaining"]) == ("3", "2")
     assert int(first.headers["x-ratelimit-reset"]) > 0

@@ -5,10 +5,12 @@ from dataclasses import dataclass
 import pytest
 from starlette.testclient import TestClient
 
+from hireport.dialects.pageup.scopes import PROVIDER_SCOPES, Scope
 from hireport.kit.runtime import Runtime
-from hireport.kit.scopes import HIRE_SCOPES
 from tests import factories
 from tests.factories import Credentials, token_response
+
+HIRE_SCOPES = tuple(s.value for s in Scope if s not in PROVIDER_SCOPES)
 
 HIRE = "/v3/218/recruitment/hire"
 DOCS = "/v3/218/recruitment/document"

@@ -109,13 +109,13 @@ def test_the_seed_requests_as_written(provider: Provider, runtime: Runtime):
     for check_id, status, outcome in ((e, "completed", "pass"), (f, "cancelled", "cancelled")):
         provider.put(check_id, {"status": "queued"})
         body = {"status": status, "referenceNumber": "ProviderIdentifier", "reasonForFail": "",
-                "results": [{"reportLink": "https://result.bg.com/123", "reportType": "result", "status": outcome},
-                            {"reportLink": "https://result.bg.com/123", "reportType": "additional",
+                "results": [{"reportLink": "http://result.bg.com/123", "reportType": "result", "status": outcome},
+                            {"reportLink": "http://result.bg.com/123", "reportType": "additional",
                              "status": outcome}]}
-        assert provider.put(check_id, body).status_code == 200, "https links: the one change to the seed's body"
+        assert provider.put(check_id, body).status_code == 200, "the seed's body, http links and all"
     assert [state(runtime, i).status for i in (a, b, c, d, e, f)] == ["failed", "inprogress", "expired", "new",
                                                                       "completed", "cancelled"]
-    assert state(runtime, e).results[1] == {"reportLink": "https://result.bg.com/123", "reportType": "additional",
+    assert state(runtime, e).results[1] == {"report_link": "http://result.bg.com/123", "report_type": "additional",
                                             "status": "pass"}
     assert provider.put(e, {"status": "queued"}).status_code == 200
     assert provider.put(e, {"status": "pending"}).status_code == 200, "the test reset: queued, then pending"
@@ -153,7 +153,7 @@ def test_put_is_a_full_replacement(provider: Provider, runtime: Runtime):
     provider.put(check_id, {"status": "inprogress", "results": [{"reportType": "Police Check"}]})
     check = state(runtime, check_id)
     assert check.reference_number is None, "left out, so cleared"
-    assert check.results == [{"reportLink": None, "reportType": "Police Check", "status": None}]
+    assert check.results == [{"report_link": None, "report_type": "Police Check", "status": None}]
     provider.put(check_id, {"status": "inprogress"})
     assert state(runtime, check_id).results == []
 
@@ -172,7 +172,7 @@ def test_legacy_note_is_accepted_and_ignored(provider: Provider, runtime: Runtim
     ({"status": "completed", "referenceNumber": "R"}, 400),
     ({"status": "completed", "referenceNumber": "R", "results": [{"reportLink": "https://x.example/1"}]}, 400),
     ({"status": "completed", "referenceNumber": "R",
-      "results": [{"reportLink": "http://x.example/1", "reportType": "result"}]}, 400),
+      "results": [{"reportLink": "https://", "reportType": "result"}]}, 400),
     ({"status": "completed", "referenceNumber": "R", "results": [{"reportType": "result"}]}, 400),
     ({"status": "completed", "referenceNumber": "R",
       "results": [{"reportLink": "javascript:alert(1)", "reportType": "result"}]}, 400),
@@ -272,7 +272,7 @@ def test_management_api_orders_checks_and_reads_results(provider: Provider, runt
     provider.put(check_id, {"status": "completed", "referenceNumber": "BG-9", "results": [result]})
     read = client.get(f"{url}/{check_id}", headers=operator_headers).json()
     assert (read["status"], read["reference_number"]) == ("completed", "BG-9")
-    assert read["results"] == [{"reportLink": "https://r.example/9", "reportType": "Police", "status": "pass"}]
+    assert read["results"] == [{"report_link": "https://r.example/9", "report_type": "Police", "status": "pass"}]
     factories.partner(runtime, "unused")
     for partner in ("unused", "nope"):
         refused = client.post(url, headers=operator_headers, json={"application_id": records["application"],

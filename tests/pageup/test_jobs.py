@@ -58,7 +58,7 @@ def test_update_changes_only_what_was_sent(hire: Hire):
 def test_status_moves_through_the_lifecycle(hire: Hire):
     job_id = _create(hire.http, JobID="L1")["JobInfo"]["PUReferenceID"]
     refused = assert_error(hire.http.put(f"{HIRE}/jobs/{job_id}", json={"JobStatusID": "3"}), 409)
-    assert {e["Field"] for e in refused["Errors"]} == {"numVacancies", "description"}
+    assert {e["Field"] for e in refused["Errors"]} == {"NewPositions", "Description"}, "in PageUp's words"
     assert hire.http.get(f"{HIRE}/jobs/{job_id}").json()["JobStatusID"] == "1", "a refusal changes nothing"
     approved = hire.http.put(f"{HIRE}/jobs/{job_id}", json={"JobStatusID": "3", "NewPositions": 1,
                                                             "Description": "Pays people"})
@@ -86,6 +86,6 @@ def test_ids_sent_as_numbers_are_understood(hire: Hire):
 
 def test_openapi_is_served_with_the_dialect(hire: Hire):
     spec = hire.http.get("/v3/openapi.json").json()
-    assert "/{tenantId}/recruitment/hire/offers" in spec["paths"]
+    assert "/v3/{tenantId}/recruitment/hire/offers" in spec["paths"]
     assert "JobStatusID" in spec["info"]["description"]
     assert hire.http.get("/v3/docs").status_code == 200

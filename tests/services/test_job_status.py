@@ -48,12 +48,10 @@ def test_each_requirement_is_enforced_and_named(target: JobStatus, rule_index: i
     rules = REQUIRED[target]
     source = next(s for s, targets in ALLOWED.items() if target in targets)
     job = _complete(source)
-    broken = {"numVacancies": {"num_vacancies": 0}, "description": {"description": ""},
-              "careerPageId": {"career_page_id": None}, "hiringDeadline": {"hiring_deadline": None},
-              "customFields": {"custom_fields": [{"id": None, "value": "x"}]},
-              "cancelReason": {"cancel_reason": None}}[rules[rule_index].field]
-    for name, value in broken.items():
-        setattr(job, name, value)
+    field = rules[rule_index].field  # the job's own (neutral) field: the dialects spell it
+    broken = {"num_vacancies": 0, "description": "", "career_page_id": None, "hiring_deadline": None,
+              "custom_fields": [{"id": None, "value": "x"}], "cancel_reason": None}[field]
+    setattr(job, field, broken)
     with pytest.raises(InvalidTransition) as refused:
         job_status.change(None, job, target)  # type: ignore[arg-type]
     assert refused.value.details == [{"field": rules[rule_index].field, "message": rules[rule_index].message}]

@@ -10,10 +10,9 @@ import random
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
-
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
+from hireport.kit.tenancy import across_tenants, update_across_tenants
 from hireport.models import Message, MessageStatus
 
 LEASE_SECONDS = 120
@@ -35,8 +34,8 @@ class Outgoing:
 def claim_due(db: Database, clock: Clock, *, limit: int = 20) -> list[Outgoing]:
     now = clock.now()
     with db.transaction(write=False) as session:  # most rounds find nothing: no write lock for that
-        due = list(session.scalars(select(Message).where(Message.status.in_(_OPEN), Message.next_attempt_at <= now)
-                                   .order_by(Message.next_attempt_at, Message.id).limit(limit)))
+        stmt = across_tenants(Message).where(Message.status.in_(_OPEN), Message.next_attempt_at <= now)
+        due = list(session.scalars(stmt.order_by(Message.next_attempt_at, Message.id).limit(limit)))
     if not due:
         return []
     lease = now + timedelta(seconds=LEASE_SECONDS)
@@ -44,7 +43,7 @@ def claim_due(db: Database, clock: Clock, *, limit: int = 20) -> list[Outgoing]:
     with db.transaction() as session:
         for message in due:
             won = session.execute(
-                update(Message).where(Message.id == message.id, Message.status.in_(_OPEN),
+                update_across_tenants(Message).where(Message.id == message.id, Message.status.in_(_OPEN),
                                       Message.next_attempt_at <= now)
                 .values(status=MessageStatus.sending, lease_until=lease, next_attempt_at=lease,
                         attempts=Message.attempts + 1).execution_options(synchronize_session=False))
@@ -58,7 +57,7 @@ def mark_sent(db: Database, clock: Clock, message_ids: list[int]) -> None:
     if not message_ids:
         return
     with db.transaction() as session:
-        session.execute(update(Message).where(Message.id.in_(message_ids))
+        session.execute(update_across_tenants(Message).where(Message.id.in_(message_ids))
                         .values(status=MessageStatus.sent, sent_at=clock.now(), lease_until=None, last_error=None))
 
 
@@ -73,4 +72,5 @@ def mark_failed_attempt(db: Database, clock: Clock, outgoing: Outgoing, error: s
         values = {"status": MessageStatus.queued, "lease_until": None,
                   "next_attempt_at": clock.now() + timedelta(seconds=delay)}
     with db.transaction() as session:
-        session.execute(update(Message).where(Message.id == outgoing.id).values(last_error=error[:2000], **values))
+        session.execute(update_across_tenants(Message).where(Message.id == outgoing.id)
+                        .values(last_error=error[:2000], **values))

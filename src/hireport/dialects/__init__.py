@@ -1,1 +1,6 @@
-"""One package per vendor API: each translates its wire format to service calls and back."""
+"""Every dialect hireport speaks. `hireport.app` mounts them from this list; adding a dialect is adding
+its package here (see docs/dialects.md)."""
+
+from hireport.dialects import gupy, manage, oauth, pageup
+
+DIALECTS = (oauth.DIALECT, manage.DIALECT, pageup.DIALECT, gupy.DIALECT)

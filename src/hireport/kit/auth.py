@@ -1,8 +1,12 @@
 """Who is calling: access tokens (RS256 JWTs) in and out, and the `Caller` every service takes."""
 
+import itertools
+import math
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -52,24 +56,78 @@ class TokenClaims:
     lifetime: int
 
 
-class TokenAuthority:
-    """Signs and verifies access tokens. Expiry is judged by the injected clock, never the wall."""
+MAX_TOKEN_LIFETIME = 86_400  # seconds: the longest a client's tokens may live
+RING_REFRESH = 5.0  # seconds between reloads of the key ring (a rotation elsewhere reaches us within this)
+REVOCATION_REFRESH = 2.0  # seconds between reloads of the revoked clients
 
-    def __init__(self, *, keys: list[SigningKey], issuer: str, audience: str, clock: Clock) -> None:
-        if not keys:
-            raise ValueError("at least one signing key is needed")
-        self._signing = keys[0]
-        self._public = {k.kid: k.public_key for k in keys}
-        self._jwks = {"keys": [k.public_jwk() for k in keys]}
+
+class RecentlyRevoked:
+    """The clients revoked recently enough that tokens they were given may not have expired yet, reloaded
+    from the database at most every `REVOCATION_REFRESH` seconds of wall time (one indexed query), and at
+    once in the process that revoked (`forget`)."""
+
+    def __init__(self, load: Callable[[], set[str]]) -> None:
+        self._load, self._ids, self._loaded = load, frozenset[str](), -math.inf
+
+    def __contains__(self, client_id: object) -> bool:
+        if time.monotonic() - self._loaded >= REVOCATION_REFRESH:
+            self._ids, self._loaded = frozenset(self._load()), time.monotonic()
+        return client_id in self._ids
+
+    def forget(self) -> None:
+        self._loaded = -math.inf
+
+
+class TokenAuthority:
+    """Signs and verifies access tokens. Expiry is judged by the injected clock, never the wall.
+
+    The newest key signs. An older key still verifies until the last token it could have signed has
+    expired (its successor's start + `MAX_TOKEN_LIFETIME`); the JWKS lists every key that verifies. With
+    `reload`, the ring is read again every `RING_REFRESH` seconds and on a `kid` it does not know, so a
+    rotation by another process is followed. With `revoked`, a revoked client's tokens are refused."""
+
+    def __init__(self, *, keys: list[SigningKey], issuer: str, audience: str, clock: Clock,
+                 reload: Callable[[], list[SigningKey]] | None = None, revoked: RecentlyRevoked | None = None) -> None:
         self.issuer = issuer
         self.audience = audience
         self.clock = clock
+        self.revoked = revoked
+        self._reload = reload
+        self._use(keys)
+
+    def _use(self, keys: list[SigningKey]) -> None:
+        if not keys:
+            raise ValueError("at least one signing key is needed")
+        self._ring = sorted(keys, key=lambda k: k.created_at or datetime.max.replace(tzinfo=UTC), reverse=True)
+        self._signing = self._ring[0]
+        self._loaded = time.monotonic()
+
+    def _refresh(self, *, unknown_kid: bool = False) -> None:
+        age = time.monotonic() - self._loaded
+        if self._reload is not None and (age >= RING_REFRESH or (unknown_kid and age >= 0.5)):
+            self._use(self._reload())
+
+    def forget_revocations(self) -> None:
+        """A client was revoked in this process: look again at once."""
+        if self.revoked is not None:
+            self.revoked.forget()
+
+    def verifying_keys(self) -> list[SigningKey]:
+        """The newest key, and every older one whose tokens may not all have expired yet."""
+        now = self.clock.now()
+        keys = [self._ring[0]]
+        for newer, older in itertools.pairwise(self._ring):
+            if newer.created_at is None or now < newer.created_at + timedelta(seconds=MAX_TOKEN_LIFETIME):
+                keys.append(older)
+        return keys
 
     @property
     def jwks(self) -> dict[str, Any]:
-        return self._jwks
+        self._refresh()
+        return {"keys": [k.public_jwk() for k in self.verifying_keys()]}
 
     def issue(self, claims: TokenClaims) -> tuple[str, datetime]:
+        self._refresh()
         now = self.clock.now()
         issued = int(now.timestamp())
         payload: dict[str, Any] = {
@@ -89,12 +147,20 @@ class TokenAuthority:
                            headers={"kid": self._signing.kid, "typ": "at+jwt"})
         return token, now
 
+    def _key(self, kid: str) -> Any:
+        self._refresh()
+        keys = {k.kid: k.public_key for k in self.verifying_keys()}
+        if kid not in keys:
+            self._refresh(unknown_kid=True)
+            keys = {k.kid: k.public_key for k in self.verifying_keys()}
+        return keys.get(kid)
+
     def verify(self, token: str) -> Caller:
         try:
             header = jwt.get_unverified_header(token)
-            key = self._public.get(str(header.get("kid")))
+            key = self._key(str(header.get("kid")))
             if key is None:
-                raise Unauthenticated("the access token was not signed by this server")
+                raise Unauthenticated("the access token was not signed by this server (or its key was retired)")
             claims = jwt.decode(
                 token, key, algorithms=["RS256"], audience=self.audience, issuer=self.issuer,
                 options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
@@ -107,6 +173,8 @@ class TokenAuthority:
             raise Unauthenticated("the access token has expired")
         if now < claims["nbf"]:
             raise Unauthenticated("the access token is not valid yet")
+        if self.revoked is not None and str(claims["client_id"]) in self.revoked:
+            raise Unauthenticated("the client of this access token was revoked")
         scopes = claims.get("scope") or []
         if isinstance(scopes, str):
             scopes = scopes.split()

@@ -25,6 +25,10 @@ class RecentlyConfirmed:
             return None
         return entry[1]
 
+    def forget(self, key: Hashable) -> None:
+        """Drop what was confirmed under `key` (it was revoked), so the next check looks again."""
+        self._seen.pop(key, None)
+
     def add(self, key: Hashable, value: Any = True) -> None:
         self._seen[key] = (self._clock.now().timestamp(), value)
         self._seen.move_to_end(key)

@@ -13,18 +13,32 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, ExceptionContext
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
+
+from hireport.kit.errors import InvalidInput
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(url, hide_parameters=True, **kwargs)
         _configure_sqlite(engine, threading.BoundedSemaphore(1))
-        return engine
-    return create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_engine(url, pool_size=10, max_overflow=30, pool_pre_ping=True, hide_parameters=True,
+                               **kwargs)
+    event.listen(engine, "handle_error", _refuse_values_out_of_range)
+    return engine
+
+
+def _refuse_values_out_of_range(context: ExceptionContext) -> None:
+    """The columns' ranges are the database's: a value it cannot hold (an integer beyond the column's
+    width, a string beyond its length, a text it cannot store) is the client's mistake, answered as a 400
+    that names no value. SQLite's driver says so with OverflowError, PostgreSQL's with a DataError."""
+    if isinstance(context.original_exception, OverflowError) or isinstance(context.sqlalchemy_exception, DataError):
+        raise InvalidInput("a value is outside what its field can hold (too large, too long, or not storable)")
 
 
 def _configure_sqlite(engine: Engine, writers: threading.BoundedSemaphore) -> None:

@@ -1,13 +1,20 @@
-"""RS256 signing keys for access tokens, with a `kid` (RFC 7638 thumbprint) and their JWKS."""
+"""RS256 signing keys for access tokens, with a `kid` (RFC 7638 thumbprint) and their JWKS; the key that
+seals them at rest."""
 
 import base64
+import binascii
 import hashlib
 import json
+import os
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from jwt.algorithms import RSAAlgorithm
 
 
@@ -15,6 +22,7 @@ from jwt.algorithms import RSAAlgorithm
 class SigningKey:
     kid: str
     private_key: rsa.RSAPrivateKey
+    created_at: datetime | None = None  # when it began to sign (None: a key outside any ring)
 
     @property
     def public_key(self) -> rsa.RSAPublicKey:
@@ -37,11 +45,11 @@ class SigningKey:
         return cls(kid=_thumbprint(key.public_key()), private_key=key)
 
     @classmethod
-    def from_pem(cls, pem: str) -> "SigningKey":
+    def from_pem(cls, pem: str, created_at: datetime | None = None) -> "SigningKey":
         key = serialization.load_pem_private_key(pem.encode(), password=None)
         if not isinstance(key, rsa.RSAPrivateKey):
             raise TypeError("signing key must be RSA")
-        return cls(kid=_thumbprint(key.public_key()), private_key=key)
+        return cls(kid=_thumbprint(key.public_key()), private_key=key, created_at=created_at)
 
 
 def _thumbprint(public_key: rsa.RSAPublicKey) -> str:
@@ -49,3 +57,55 @@ def _thumbprint(public_key: rsa.RSAPublicKey) -> str:
     canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"), sort_keys=True)
     digest = hashlib.sha256(canonical.encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class KeyEncryptionKey:
+    """The key that seals signing keys at rest (AES-256-GCM), kept outside the database: the
+    `HIREPORT_SECRET_KEY` setting, or a file with owner-only permissions in the data directory. The key
+    that signs links is derived from it (HKDF), so neither lives in the database."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise ValueError("the secret key must be 32 bytes (base64url-encoded: 43 characters)")
+        self._aead = AESGCM(key)
+        self._key = key
+
+    @classmethod
+    def load(cls, text: str | None, path: Path) -> "KeyEncryptionKey":
+        """From `text` (the setting) if given, else from the file at `path`, created (mode 0600) if absent."""
+        if text:
+            return cls.from_text(text)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return cls.from_text(path.read_text())
+        with os.fdopen(fd, "w") as out:
+            out.write(cls.new_text() + "\n")
+        return cls.from_text(path.read_text())
+
+    @classmethod
+    def from_text(cls, text: str) -> "KeyEncryptionKey":
+        try:
+            return cls(base64.urlsafe_b64decode(text.strip() + "=" * (-len(text.strip()) % 4)))
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError("HIREPORT_SECRET_KEY must be 32 random bytes, base64url-encoded") from exc
+
+    @staticmethod
+    def new_text() -> str:
+        return base64.urlsafe_b64encode(os.urandom(32)).rstrip(b"=").decode()
+
+    def seal(self, plain: str) -> str:
+        nonce = os.urandom(12)
+        return SEALED + base64.b64encode(nonce + self._aead.encrypt(nonce, plain.encode(), _AAD)).decode()
+
+    def unseal(self, sealed: str) -> str:
+        raw = base64.b64decode(sealed.removeprefix(SEALED))
+        return self._aead.decrypt(raw[:12], raw[12:], _AAD).decode()
+
+    def derive(self, purpose: bytes) -> bytes:
+        """A 32-byte key for one purpose, independent of every other."""
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"hireport " + purpose).derive(self._key)
+
+
+SEALED = "sealed:v1:"
+_AAD = b"hireport signing key"

@@ -1,40 +1,58 @@
-"""Every scope a client may be registered with. A closed set: unknown scopes are refused at creation."""
+"""The scopes credentials may carry. The kit names none: each dialect registers its own, with who may
+hold them, when it is declared (`hireport.kit.dialect.Dialect`). Unknown scopes are refused at creation."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from hireport.kit.errors import InvalidInput
 
 
-class Scope(StrEnum):
-    job_read = "Public.Job.Read"
-    job_write = "Public.Job.Write"
-    application_read = "Public.Application.Read"
-    application_write = "Public.Application.Write"
-    applicant_read = "Public.Applicant.Read"
-    applicant_write = "Public.Applicant.Write"
-    offer_read = "Public.Offer.Read"
-    offer_write = "Public.Offer.Write"
-    document_read = "Public.Document.Read"
-    document_write = "Public.Document.Write"
-    background_check_read = "Public.BackgroundCheck.Read"
-    background_check_write = "Public.BackgroundCheck.Write"
-    # The Gupy dialect's endpoints, as chosen when an API token is created.
-    gupy_jobs_read = "Gupy.Jobs.Read"
-    gupy_jobs_write = "Gupy.Jobs.Write"
-    gupy_applications_read = "Gupy.Applications.Read"
-    gupy_messages_write = "Gupy.Messages.Write"
+class Holder(StrEnum):
+    """Who may be given a scope."""
+
+    client = "client"                  # an OAuth client of a tenant (client credentials)
+    partner_client = "partner_client"  # an OAuth client of a partner, acting for the tenants that use it
+    api_token = "api_token"  # noqa: S105 (a kind of holder: a long-lived API token of a tenant)
 
 
-HIRE_SCOPES = tuple(s for s in Scope if s.startswith("Public.") and "BackgroundCheck" not in s)
-BACKGROUND_CHECK_SCOPES = (Scope.background_check_read, Scope.background_check_write)
-GUPY_SCOPES = tuple(s for s in Scope if s.startswith("Gupy."))
+@dataclass(frozen=True)
+class ScopeSpec:
+    name: str
+    holders: frozenset[Holder]
+    dialect: str = ""
 
 
-def parse_scopes(text: str | list[str] | tuple[str, ...]) -> list[str]:
-    """Split a space-separated scope string (or list) into known scopes, in order, without duplicates."""
+_REGISTRY: dict[str, ScopeSpec] = {}
+
+
+def register(specs: Iterable[ScopeSpec]) -> None:
+    for spec in specs:
+        known = _REGISTRY.get(spec.name)
+        if known is not None and known != spec:
+            raise ValueError(f"scope {spec.name} is registered twice, differently")
+        _REGISTRY[spec.name] = spec
+
+
+def known() -> list[str]:
+    return list(_REGISTRY)
+
+
+def held_by(holder: Holder) -> tuple[str, ...]:
+    """Every registered scope that `holder` may be given, in registration order."""
+    return tuple(name for name, spec in _REGISTRY.items() if holder in spec.holders)
+
+
+def parse_scopes(text: str | list[str] | tuple[str, ...], *, holder: Holder | None = None) -> list[str]:
+    """Split a space-separated scope string (or list) into known scopes, in order, without duplicates;
+    with `holder`, every scope must be one that holder may be given."""
     items = text.split() if isinstance(text, str) else list(text)
-    known = {s.value for s in Scope}
-    unknown = [s for s in items if s not in known]
+    unknown = [s for s in items if s not in _REGISTRY]
     if unknown:
         raise InvalidInput(f"unknown scope(s): {', '.join(unknown)}", field="scopes")
+    if holder is not None:
+        refused = [s for s in items if holder not in _REGISTRY[s].holders]
+        if refused:
+            raise InvalidInput(f"a {holder.value.replace('_', ' ')} may not hold: {', '.join(refused)}; "
+                               f"it may hold: {', '.join(held_by(holder))}", field="scopes")
     return list(dict.fromkeys(items))

@@ -14,16 +14,20 @@ class LocalStorage:
     def new_key() -> str:
         return secrets.token_hex(16)
 
-    def put(self, data: bytes, key: str | None = None) -> tuple[str, str]:
-        """Store bytes under `key` (a new one if None); returns (key, sha256).
-        The write is atomic: a reader never sees half a file."""
-        key = key or self.new_key()
+    def put(self, data: bytes) -> tuple[str, str]:
+        """Store bytes under a new key; returns (key, sha256). Stored bytes are never replaced, and the
+        write is atomic: a reader never sees half a file."""
+        key = self.new_key()
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".part")
         tmp.write_bytes(data)
-        os.replace(tmp, path)
+        os.link(tmp, path)  # fails rather than replace a file that exists
+        tmp.unlink()
         return key, hashlib.sha256(data).hexdigest()
+
+    def delete(self, key: str) -> None:
+        self._path(key).unlink(missing_ok=True)
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()

@@ -1,12 +1,15 @@
 """Tenancy in one place: every query for tenant data goes through these helpers with the `Caller`.
 
 A caller bound to tenant A never sees a row of tenant B: a row of another tenant is simply not found.
+Work that spans tenants by design (a credential looked up by its secret, the delivery worker's outbox)
+says so by calling `across_tenants`. An import-linter contract (tests/contracts.py) keeps every other
+module from selecting, updating or deleting tenant rows itself.
 """
 
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Update, select, update
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
@@ -18,7 +21,27 @@ T = TypeVar("T", bound=TenantScoped)
 
 def scoped(model: type[T], caller: Caller) -> Select[tuple[T]]:
     """`SELECT model WHERE tenant_id = caller's tenant`; add filters to it, never remove this one."""
-    return select(model).where(model.tenant_id == caller.require_tenant())
+    return in_tenant(model, caller.require_tenant())
+
+
+def in_tenant(model: type[T], tenant_id: int) -> Select[tuple[T]]:
+    """The rows of one tenant, for a rule that reads a row's neighbours (its tenant is the row's own)."""
+    return select(model).where(model.tenant_id == tenant_id)
+
+
+def scoped_update(model: type[T], caller: Caller) -> Update:
+    """`UPDATE model ... WHERE tenant_id = caller's tenant`; add the row's conditions and values."""
+    return update(model).where(model.tenant_id == caller.require_tenant())
+
+
+def across_tenants(model: type[T]) -> Select[tuple[T]]:
+    """Every tenant's rows: only for work that spans tenants by design, never for a caller's records."""
+    return select(model)
+
+
+def update_across_tenants(model: type[T]) -> Update:
+    """An update of any tenant's rows: only for work that spans tenants by design (the outbox)."""
+    return update(model)
 
 
 def scoped_ids(model: type[T], caller: Caller, ids: Iterable[int]) -> Select[tuple[T]]:

@@ -1,4 +1,5 @@
-"""FastAPI glue shared by the dialects: the runtime, the per-request session, the bearer caller.
+"""FastAPI glue shared by the dialects: the runtime, the per-request session, the caller the door
+authenticated, and the one set of error handlers that renders every error in its dialect's shape.
 
 Use the session as `Depends(db_session, scope="function")`: it then commits before the response is
 sent, so a failed commit is an error response, never a success the database does not hold.
@@ -8,15 +9,20 @@ are async and do no blocking I/O: the session connects lazily inside the (sync) 
 only its commit takes a second hop.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import Depends, Request
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
-from hireport.kit.auth import Caller, bearer_token
+from hireport.kit.auth import Caller
+from hireport.kit.dialect import Dialect, Problem
+from hireport.kit.errors import BY_STATUS, DomainError, Unauthenticated
 from hireport.kit.runtime import Runtime
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -46,22 +52,43 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
         await run_in_threadpool(db.finish, session)
 
 
-def bearer_caller(request: Request) -> Caller:
-    """The caller of an access token from the token service (signature, expiry, audience checked)."""
-    return _runtime(request).tokens.verify(bearer_token(request.headers.get("authorization")))
+def caller_of(request: Request) -> Caller:
+    """The caller the door authenticated for this request (see `hireport.kit.door`)."""
+    caller: Caller | None = request.scope.get("state", {}).get("caller")
+    if caller is None:
+        raise Unauthenticated("this endpoint needs a credential")
+    return caller
 
 
-def requires(*scopes: str) -> Callable[[Request], Awaitable[Caller]]:
-    """A dependency that authenticates the bearer token and demands every one of `scopes`."""
+def dialect_of(request: Request) -> Dialect:
+    dialect: Dialect = request.scope["state"]["dialect"]
+    return dialect
 
-    async def dependency(request: Request) -> Caller:
-        # Verifying an RS256 signature is a few tens of microseconds of CPU: cheaper inline than a thread hop.
-        caller = bearer_caller(request)
-        caller.require_scopes(*scopes)
-        return caller
 
-    dependency.__name__ = "requires_" + "_".join(s.replace(".", "_") for s in scopes)
-    return dependency
+def request_id_of(request: Request) -> str:
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error, whichever dialect raised it, rendered once in the request's dialect's shape."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        return dialect_of(request).respond(exc, request_id_of(request))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        # Field names come from the wire shapes, so they are already in the dialect's words.
+        details = [{"field": ".".join(str(p) for p in err["loc"][1:]) or None, "message": err["msg"]}
+                   for err in exc.errors()]
+        problem = Problem(400, "invalid_input", "The request is invalid.", details, {}, request_id_of(request))
+        return dialect_of(request).render(problem)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        error = BY_STATUS.get(exc.status_code, DomainError)(str(exc.detail))
+        error.headers.update(exc.headers or {})
+        return dialect_of(request).respond(error, request_id_of(request))
 
 
 DbSession = Annotated[Session, Depends(db_session, scope="function")]

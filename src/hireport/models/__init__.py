@@ -1,14 +1,15 @@
 """The tables: one vendor-neutral schema that every dialect reads and writes."""
 
+from hireport.models.api_token import ApiToken
 from hireport.models.applicant import Applicant
 from hireport.models.application import Application, ApplicationStatus
 from hireport.models.base import Base
+from hireport.models.career_page import CareerPage
 from hireport.models.check import BackgroundCheck, CheckStatus
 from hireport.models.client import OAuthClient, OperatorCredential, SigningKeyRow
-from hireport.models.document import Document, DocumentOwner
-from hireport.models.gupy import ApiToken, CareerPage, EmailTemplate
+from hireport.models.document import Document, DocumentOwner, Upload
 from hireport.models.job import Job, JobStatus
-from hireport.models.message import Message, MessageStatus
+from hireport.models.message import EmailTemplate, Message, MessageStatus
 from hireport.models.offer import DEFAULT_ACTION_TYPE, Offer, OfferProcessing
 from hireport.models.tenant import Partner, Tenant, TenantPartner
 
@@ -37,4 +38,5 @@ __all__ = [
     "SigningKeyRow",
     "Tenant",
     "TenantPartner",
+    "Upload",
 ]

@@ -8,7 +8,7 @@ from hireport.models.base import Base, TenantScoped
 
 
 class Applicant(TenantScoped, Base):
-    """A person who applies (PageUp applicant, Gupy candidate)."""
+    """A person who applies (an applicant, or candidate)."""
 
     __tablename__ = "applicants"
     __table_args__ = (Index("ix_applicants_tenant", "tenant_id", "id"),)

@@ -9,7 +9,7 @@ from hireport.models.base import Base, TenantScoped, enum_column, ref
 
 
 class ApplicationStatus(StrEnum):
-    """Where an application stands (Gupy's values, the neutral vocabulary)."""
+    """Where an application stands."""
 
     in_process = "in_process"
     give_up = "give_up"
@@ -30,7 +30,7 @@ class Application(TenantScoped, Base):
     job_id: Mapped[int] = ref("jobs.id")
     applicant_id: Mapped[int] = ref("applicants.id")
     status: Mapped[ApplicationStatus] = enum_column(ApplicationStatus)
-    # PageUp's configurable application status code (e.g. "OFFER"), set by changeapplicationstatusbycode.
+    # The tenant's own configurable application status code (e.g. "OFFER").
     status_code: Mapped[str | None] = mapped_column(String(64))
     order_of_merit: Mapped[int | None]
     score: Mapped[float | None]

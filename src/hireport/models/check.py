@@ -9,7 +9,7 @@ from hireport.models.base import Base, TenantScoped, enum_column, ref
 
 
 class CheckStatus(StrEnum):
-    """A background check's status, as PageUp's Background Checking API spells them."""
+    """A background check's status, as the background-checking protocol names them."""
 
     pending = "pending"
     queued = "queued"
@@ -39,7 +39,7 @@ class BackgroundCheck(TenantScoped, Base):
     status: Mapped[CheckStatus] = enum_column(CheckStatus)
     reference_number: Mapped[str | None] = mapped_column(String(200))
     reason_for_fail: Mapped[str | None] = mapped_column(Text)
-    # [{"reportLink": "https://...", "reportType": "...", "status": "..."}, ...]
+    # [{"report_link": "https://...", "report_type": "...", "status": "..."}, ...]
     results: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

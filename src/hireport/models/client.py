@@ -39,10 +39,11 @@ class OperatorCredential(Base):
 
 
 class SigningKeyRow(Base):
-    """An RS256 key that signs access tokens; kept in the database so every process shares it."""
+    """An RS256 key that signs access tokens; kept in the database so every process shares it, sealed with
+    the key-encryption key that is kept outside it (`hireport.kit.keys.KeyEncryptionKey`)."""
 
     __tablename__ = "signing_keys"
 
     kid: Mapped[str] = mapped_column(String(100), primary_key=True)
-    private_pem: Mapped[str] = mapped_column(Text)
+    sealed_key: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]

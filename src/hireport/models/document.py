@@ -53,3 +53,20 @@ class Document(TenantScoped, Base):
     def extension(self) -> str:
         _, dot, ext = self.file_name.rpartition(".")
         return ext.lower() if dot else ""
+
+
+class Upload(TenantScoped, Base):
+    """A place a client was given to PUT a file's bytes to (a signed URL): bound to the tenant that asked
+    for it, it receives bytes once and becomes one document once. `size_bytes` and `sha256` are those of
+    the stored bytes, which are never replaced."""
+
+    __tablename__ = "uploads"
+
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    received_at: Mapped[datetime | None]
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    size_bytes: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    filed_at: Mapped[datetime | None]

@@ -9,7 +9,7 @@ from hireport.models.base import Base, TenantScoped, enum_column
 
 
 class JobStatus(StrEnum):
-    """A requisition's lifecycle (Gupy seed 004); the allowed moves live in `services.job_status`."""
+    """A requisition's lifecycle; the allowed moves live in `services.job_status`."""
 
     draft = "draft"
     waiting_approval = "waiting_approval"
@@ -22,8 +22,8 @@ class JobStatus(StrEnum):
 
 
 class Job(TenantScoped, Base):
-    """A job (PageUp) or job requisition (Gupy). `id` is PageUp's `lJobID`, `external_id` its
-    `sExternalJobID`, `code` Gupy's job code. Vendor-only fields round-trip in `attributes`."""
+    """A job (requisition). `id` is hireport's, `external_id` the integrator's own id of it, `code` the
+    tenant's job code. Fields only one vendor API knows round-trip in `attributes`."""
 
     __tablename__ = "jobs"
     __table_args__ = (
@@ -38,7 +38,7 @@ class Job(TenantScoped, Base):
     status: Mapped[JobStatus] = enum_column(JobStatus)
     description: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[str | None] = mapped_column(Text)
-    # Openings: Gupy's numVacancies is PageUp's NewPositions; ReplacementPositions is kept apart.
+    # Openings to fill; replacement positions are counted apart.
     num_vacancies: Mapped[int | None]
     replacement_positions: Mapped[int | None]
     job_type: Mapped[str | None] = mapped_column(String(64))

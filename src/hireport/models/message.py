@@ -1,10 +1,22 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Index, String, Text, text
+from sqlalchemy import Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from hireport.models.base import Base, TenantScoped, enum_column, ref
+
+
+class EmailTemplate(TenantScoped, Base):
+    """An e-mail template: subject and body with placeholders, rendered in a sandbox for each candidate."""
+
+    __tablename__ = "email_templates"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
 
 
 class MessageStatus(StrEnum):

@@ -8,7 +8,7 @@ from hireport.models.base import Base
 
 
 class Tenant(Base):
-    """An organisation. Integer ids, like PageUp's tenant ids (e.g. 218)."""
+    """An organisation. Integer ids, as recruitment APIs address their customers (e.g. 218)."""
 
     __tablename__ = "tenants"
 

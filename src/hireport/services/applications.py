@@ -1,6 +1,9 @@
 """Applications: an applicant applies to a job, answering its application form."""
 
 import itertools
+from collections import Counter
+from collections.abc import Iterable
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -9,7 +12,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import InvalidInput
-from hireport.kit.pagination import MAX_LIMIT, NumberedPage, Page, keyset_page, numbered_page
+from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
 from hireport.models import Applicant, Application, ApplicationStatus, Job
 
@@ -60,61 +63,81 @@ def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | Non
     return keyset_page(session, stmt, Application.id, limit=limit, cursor=cursor)
 
 
-ORDER_COLUMNS = {"id": Application.id, "score": Application.score, "createdAt": Application.created_at}
+class OrderBy(StrEnum):
+    id = "id"
+    score = "score"
+    created_at = "created_at"
+
+
+ORDER_COLUMNS = {OrderBy.id: Application.id, OrderBy.score: Application.score,
+                 OrderBy.created_at: Application.created_at}
 
 
 def search_for_job(session: Session, caller: Caller, job_id: int, *, page: int, page_size: int,
-                   status: ApplicationStatus | None = None, order: str = "id asc", max_page_size: int = MAX_LIMIT,
+                   status: ApplicationStatus | None = None, order_by: OrderBy = OrderBy.id, descending: bool = False,
                    ) -> NumberedPage[tuple[Application, Applicant]]:
-    """A job's applications with their candidates, by status, in `order` ("id|score|createdAt asc|desc")."""
-    column_name, _, direction = order.strip().partition(" ")
-    column = ORDER_COLUMNS.get(column_name)
-    if column is None or direction.strip().lower() not in ("", "asc", "desc"):
-        raise InvalidInput("order must be id, score or createdAt, then asc or desc", field="order")
-    ordering = column.desc() if direction.strip().lower() == "desc" else column.asc()
+    """A job's applications with their candidates, by status, ordered by `order_by` (then id)."""
+    column = ORDER_COLUMNS[order_by]
+    ordering = column.desc() if descending else column.asc()
     stmt = (scoped(Application, caller).add_columns(Applicant)
             .join(Applicant, Applicant.id == Application.applicant_id).where(Application.job_id == job_id))
     if status is not None:
         stmt = stmt.where(Application.status == status)
-    return numbered_page(session, stmt, (ordering, Application.id), page=page, page_size=page_size,
-                         max_page_size=max_page_size)
+    return numbered_page(session, stmt, (ordering, Application.id), page=page, page_size=page_size)
 
 
 def change_status_code(session: Session, caller: Caller, application: Application, code: str, *,
                        clock: Clock) -> Application:
-    """Set the tenant's own application status code (PageUp's configurable workflow status)."""
+    """Set the tenant's own application status code (its configurable workflow status)."""
     code = code.strip()
     if not code or len(code) > 64:
-        raise InvalidInput("applicationStatusCode must be 1 to 64 characters", field="applicationStatusCode")
+        raise InvalidInput("{status_code} must be 1 to 64 characters", field="status_code")
     application.status_code = code
     application.updated_at = clock.now()
     session.flush()
     return application
 
 
+MAX_RANKS = 1000
+
+
+def duplicated(values: Iterable[int]) -> list[int]:
+    """The values given more than once, in order; linear time."""
+    return sorted(value for value, count in Counter(values).items() if count > 1)
+
+
+def check_ranks(ranks: list[tuple[int, int]]) -> None:
+    """Refuse a ranking that is empty, too long, names an application or a rank twice, or ranks below 1;
+    linear in its length (bench/merit.py measures it)."""
+    if not ranks:
+        raise InvalidInput("give at least one application and its rank", field="application_id")
+    if len(ranks) > MAX_RANKS:
+        raise InvalidInput(f"rank at most {MAX_RANKS} applications at a time", field="application_id")
+    duplicated_ids = duplicated(i for i, _ in ranks)
+    if duplicated_ids:
+        raise InvalidInput(f"application ids given more than once: {duplicated_ids}", field="application_id")
+    duplicated_ranks = duplicated(r for _, r in ranks)
+    if duplicated_ranks:
+        raise InvalidInput(f"ranks given more than once: {duplicated_ranks}", field="order_of_merit")
+    if any(rank < 1 for _, rank in ranks):
+        raise InvalidInput("{order_of_merit} starts at 1", field="order_of_merit")
+
+
 def change_order_of_merit(session: Session, caller: Caller, ranks: list[tuple[int, int]], *,
                           clock: Clock) -> list[Application]:
     """Give applications of one job their order of merit. The job's other ranked applications keep their
-    relative order and take the ranks left free, from 1 up. Returns the job's ranked applications."""
+    relative order and take the ranks left free, from 1 up. Returns the job's ranked applications.
+    At most `MAX_RANKS` at a time."""
+    check_ranks(ranks)
     ids = [application_id for application_id, _ in ranks]
-    duplicated_ids = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicated_ids:
-        raise InvalidInput(f"application ids given more than once: {duplicated_ids}", field="applicationId")
     wanted = [rank for _, rank in ranks]
-    duplicated_ranks = sorted({r for r in wanted if wanted.count(r) > 1})
-    if duplicated_ranks:
-        raise InvalidInput(f"ranks given more than once: {duplicated_ranks}", field="orderOfMerit")
-    if any(rank < 1 for rank in wanted):
-        raise InvalidInput("orderOfMerit starts at 1", field="orderOfMerit")
-    if not ranks:
-        raise InvalidInput("give at least one application and its rank", field="applicationId")
     found = {a.id: a for a in session.scalars(scoped_ids(Application, caller, ids))}
     unknown = [i for i in ids if i not in found]
     if unknown:
-        raise InvalidInput(f"unknown application ids: {unknown}", field="applicationId")
+        raise InvalidInput(f"unknown application ids: {unknown}", field="application_id")
     jobs = {a.job_id for a in found.values()}
     if len(jobs) > 1:
-        raise InvalidInput("order of merit ranks applications of one job at a time", field="applicationId")
+        raise InvalidInput("order of merit ranks applications of one job at a time", field="application_id")
     job_id = jobs.pop()
     now = clock.now()
     for application_id, rank in ranks:

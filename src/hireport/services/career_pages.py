@@ -23,4 +23,5 @@ def list_all(session: Session, caller: Caller) -> list[CareerPage]:
 def ensure_exists(session: Session, caller: Caller, page_id: int) -> None:
     stmt = scoped(CareerPage, caller).where(CareerPage.id == page_id).with_only_columns(CareerPage.id)
     if session.scalar(stmt) is None:
-        raise InvalidInput(f"careerPageId {page_id} is not a career page of this company", field="careerPageId")
+        raise InvalidInput(f"{{career_page_id}} {page_id} is not a career page of this company",
+                           field="career_page_id")

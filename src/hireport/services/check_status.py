@@ -1,8 +1,8 @@
 """The background-check lifecycle as data: which status may follow which, and what each requires.
 
-Fixed by PageUp's seed: `pending` only from `queued` (the two-step test reset: any status -> queued ->
-pending); `new` carries a referenceNumber; `completed` and `cancelled` carry a referenceNumber and results;
-`failed` carries a reasonForFail; `inprogress` may carry partial results. hireport's decisions (in the
+Fixed by the background-checking seed: `pending` only from `queued` (the two-step test reset: any status -> queued ->
+pending); `new` carries a reference number; `completed` and `cancelled` carry a reference number and results;
+`failed` carries a reason for failure; `inprogress` may carry partial results. hireport's decisions (in the
 dialect's OpenAPI): a claimed check cannot be claimed again (queued -> queued is a 409); `inprogress` may
 repeat, to report more partial results; completed, cancelled, failed and expired are final, but for the
 test reset to queued.
@@ -27,10 +27,10 @@ ALLOWED: dict[CheckStatus, frozenset[CheckStatus]] = {
 
 # The fields a PUT to each status must carry (besides `status`).
 REQUIRED: dict[CheckStatus, tuple[str, ...]] = {
-    S.new: ("referenceNumber",),
-    S.completed: ("referenceNumber", "results"),
-    S.cancelled: ("referenceNumber", "results"),
-    S.failed: ("reasonForFail",),
+    S.new: ("reference_number",),
+    S.completed: ("reference_number", "results"),
+    S.cancelled: ("reference_number", "results"),
+    S.failed: ("reason_for_fail",),
 }
 
 # Statuses whose PUT may carry results at all.

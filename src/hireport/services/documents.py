@@ -1,6 +1,5 @@
 """Documents: files attached to a job, an application or an offer."""
 
-import hashlib
 import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -10,26 +9,25 @@ from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
-from hireport.kit.errors import Conflict, InvalidInput, NotFound
+from hireport.kit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
-from hireport.kit.tenancy import get_scoped, scoped
-from hireport.models import Application, Document, DocumentOwner, Job, Offer
+from hireport.kit.tenancy import get_scoped, scoped, scoped_update
+from hireport.models import Application, Document, DocumentOwner, Job, Offer, Upload
 
-MAX_DOCUMENT_BYTES = 25 * 1024 * 1024
 _OWNER_MODELS: dict[DocumentOwner, type[Job] | type[Application] | type[Offer]] = {
     DocumentOwner.job: Job, DocumentOwner.application: Application, DocumentOwner.offer: Offer,
 }
 
 
 def upload(session: Session, caller: Caller, storage: LocalStorage, *, owner: DocumentOwner, owner_id: int,
-           file_name: str, data: bytes, clock: Clock, title: str | None = None, mime_type: str | None = None,
-           category: str | None = None) -> Document:
-    _check_size(data)
+           file_name: str, data: bytes, clock: Clock, max_bytes: int, title: str | None = None,
+           mime_type: str | None = None, category: str | None = None) -> Document:
+    _check_size(data, max_bytes)
     name = _clean_name(file_name)
     get_scoped(session, _OWNER_MODELS[owner], caller, owner_id, what=owner.value)
-    key, _ = storage.put(data)
-    return _file(session, caller, data, key, owner=owner, owner_id=owner_id, name=name, clock=clock,
+    key, digest = storage.put(data)
+    return _file(session, caller, key, len(data), digest, owner=owner, owner_id=owner_id, name=name, clock=clock,
                  title=title, mime_type=mime_type, category=category)
 
 
@@ -40,21 +38,21 @@ def _clean_name(file_name: str) -> str:
     return name
 
 
-def _check_size(data: bytes) -> None:
+def _check_size(data: bytes, max_bytes: int) -> None:
     if not data:
         raise InvalidInput("the document is empty", field="file")
-    if len(data) > MAX_DOCUMENT_BYTES:
-        raise InvalidInput(f"documents are limited to {MAX_DOCUMENT_BYTES // (1024 * 1024)} MiB", field="file")
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"documents are limited to {max_bytes} bytes")
 
 
-def _file(session: Session, caller: Caller, data: bytes, key: str, *, owner: DocumentOwner, owner_id: int,
-          name: str, clock: Clock, title: str | None, mime_type: str | None, category: str | None) -> Document:
-    """The document row for stored bytes; the owner and name were checked by the caller."""
-    digest = hashlib.sha256(data).hexdigest()
+def _file(session: Session, caller: Caller, key: str, size: int, digest: str, *, owner: DocumentOwner,
+          owner_id: int, name: str, clock: Clock, title: str | None, mime_type: str | None,
+          category: str | None) -> Document:
+    """The document row for stored bytes (their size and digest); the owner and name were checked."""
     document = Document(
         tenant_id=caller.require_tenant(), title=title or name, file_name=name,
         mime_type=mime_type or mimetypes.guess_type(name)[0] or "application/octet-stream",
-        category=category, size_bytes=len(data), sha256=digest, storage_key=key, created_at=clock.now(),
+        category=category, size_bytes=size, sha256=digest, storage_key=key, created_at=clock.now(),
         **{f"{owner.value}_id": owner_id},
     )
     session.add(document)
@@ -108,31 +106,62 @@ def open_download(session: Session, urls: UrlSigner, storage: LocalStorage, *, t
     return document, read_bytes(storage, document)
 
 
-def prepare_upload(urls: UrlSigner, *, tenant_id: int, clock: Clock) -> SignedLink:
-    """A place to PUT a file's bytes to, valid for fifteen minutes; `create_from_upload` then files it."""
-    key = LocalStorage.new_key()
-    expires = clock.now() + timedelta(seconds=UPLOAD_SECONDS)
-    return SignedLink(key, expires, urls.sign("upload", tenant_id, key, expires=expires))
+def prepare_upload(session: Session, caller: Caller, urls: UrlSigner, *, clock: Clock) -> SignedLink:
+    """A place to PUT a file's bytes to, for the caller's tenant only, valid for fifteen minutes;
+    `create_from_upload` then files it."""
+    now = clock.now()
+    upload = Upload(tenant_id=caller.require_tenant(), key=LocalStorage.new_key(), created_at=now,
+                    expires_at=now + timedelta(seconds=UPLOAD_SECONDS))
+    session.add(upload)
+    session.flush()
+    return SignedLink(upload.key, upload.expires_at, urls.sign("upload", upload.tenant_id, upload.key,
+                                                               expires=upload.expires_at))
 
 
-def receive_upload(urls: UrlSigner, storage: LocalStorage, *, tenant_id: int, key: str, expires: int,
-                   signature: str, data: bytes, clock: Clock) -> None:
+def receive_upload(session: Session, urls: UrlSigner, storage: LocalStorage, *, tenant_id: int, key: str,
+                   expires: int, signature: str, data: bytes, clock: Clock, max_bytes: int) -> Upload:
+    """Store the bytes PUT to an upload link, once: a second PUT (even a concurrent one) is a 409 and
+    leaves the first bytes as they were."""
     urls.verify("upload", tenant_id, key, expires=expires, signature=signature, now=clock.now())
-    _check_size(data)
-    storage.put(data, key)
+    _check_size(data, max_bytes)
+    upload = _upload(session, Caller.operator(tenant_id), key)
+    if upload.received_at is not None:
+        raise Conflict("bytes were already uploaded to this link; ask for a new one")
+    storage_key, digest = storage.put(data)
+    received = session.execute(
+        scoped_update(Upload, Caller.operator(tenant_id)).where(Upload.id == upload.id, Upload.received_at.is_(None))
+        .values(received_at=clock.now(), storage_key=storage_key, size_bytes=len(data), sha256=digest)
+        .execution_options(synchronize_session=False))
+    if received.rowcount != 1:  # type: ignore[attr-defined]
+        storage.delete(storage_key)
+        raise Conflict("bytes were already uploaded to this link; ask for a new one")
+    session.refresh(upload)
+    return upload
 
 
 def create_from_upload(session: Session, caller: Caller, storage: LocalStorage, *, upload_key: str,
                        owner: DocumentOwner, owner_id: int, file_name: str, clock: Clock, title: str | None = None,
                        mime_type: str | None = None, category: str | None = None) -> Document:
-    """File the bytes PUT to an upload link as a document of a job, application or offer (once)."""
-    if not upload_key.isalnum() or not storage.exists(upload_key):
+    """File the bytes PUT to an upload link as a document of a job, application or offer: only the tenant
+    that asked for the link, only once, and only after the bytes arrived (in time: the link expires)."""
+    upload = _upload(session, caller, upload_key)
+    if upload.received_at is None or upload.storage_key is None:
         raise NotFound("no file was uploaded under that upload id (or it was not PUT yet)")
-    taken = session.scalar(scoped(Document, caller).where(Document.storage_key == upload_key)
-                           .with_only_columns(Document.id))
-    if taken is not None:
-        raise Conflict(f"that upload is already document {taken}")
+    if upload.filed_at is not None:
+        raise Conflict("that upload is already a document")
     name = _clean_name(file_name)
     get_scoped(session, _OWNER_MODELS[owner], caller, owner_id, what=owner.value)
-    return _file(session, caller, storage.get(upload_key), upload_key, owner=owner, owner_id=owner_id,
-                 name=name, clock=clock, title=title, mime_type=mime_type, category=category)
+    filed = session.execute(
+        scoped_update(Upload, caller).where(Upload.id == upload.id, Upload.filed_at.is_(None))
+        .values(filed_at=clock.now()).execution_options(synchronize_session=False))
+    if filed.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("that upload is already a document")
+    return _file(session, caller, upload.storage_key, upload.size_bytes or 0, upload.sha256 or "", owner=owner,
+                 owner_id=owner_id, name=name, clock=clock, title=title, mime_type=mime_type, category=category)
+
+
+def _upload(session: Session, caller: Caller, key: str) -> Upload:
+    upload = session.scalar(scoped(Upload, caller).where(Upload.key == key)) if key.isalnum() else None
+    if upload is None:  # another tenant's, or none: the same answer
+        raise NotFound("no such upload")
+    return upload

@@ -1,17 +1,18 @@
 """Tenants, partners, clients, operator credentials, signing keys, and the client-credentials grant."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from hireport.kit.auth import TokenAuthority, TokenClaims
+from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenAuthority, TokenClaims
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.errors import Conflict, DomainError, InvalidInput, NotFound
-from hireport.kit.keys import SigningKey
+from hireport.kit.keys import SEALED, KeyEncryptionKey, SigningKey
 from hireport.kit.scopes import parse_scopes
 from hireport.kit.secrets import hash_secret, new_secret, secret_matches
 from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKeyRow, Tenant, TenantPartner
@@ -122,10 +123,28 @@ def create_client(session: Session, *, name: str, scopes: str | list[str], clock
 
 
 def rotate_client_secret(session: Session, client: OAuthClient) -> str:
+    """A new secret for the client, returned once; the old one stops working (its tokens run out)."""
+    if client.revoked_at is not None:
+        raise Conflict(f"client {client.client_id!r} is revoked")
     secret = new_secret()
     client.secret_hash = hash_secret(secret)
     session.flush()
     return secret
+
+
+def revoke_client(session: Session, client: OAuthClient, *, clock: Clock) -> OAuthClient:
+    """The client gets no more tokens, and the ones it has are refused within seconds (idempotent)."""
+    if client.revoked_at is None:
+        client.revoked_at = clock.now()
+        session.flush()
+    return client
+
+
+def revoked_client_ids(db: Database, *, clock: Clock) -> set[str]:
+    """Clients revoked recently enough that a token they were given may not have expired yet."""
+    since = clock.now() - timedelta(seconds=MAX_TOKEN_LIFETIME)
+    with db.transaction(write=False) as session:
+        return set(session.scalars(select(OAuthClient.client_id).where(OAuthClient.revoked_at > since)))
 
 
 def get_client(session: Session, client_id: str) -> OAuthClient:
@@ -226,6 +245,42 @@ def ensure_first_operator(session: Session, *, clock: Clock) -> str | None:
     return create_operator_credential(session, name="first operator", clock=clock)
 
 
+def list_operators(session: Session) -> list[OperatorCredential]:
+    return list(session.scalars(select(OperatorCredential).order_by(OperatorCredential.id)))
+
+
+def get_operator(session: Session, operator_id: int) -> OperatorCredential:
+    row = session.get(OperatorCredential, operator_id)
+    if row is None:
+        raise NotFound(f"operator credential {operator_id} not found")
+    return row
+
+
+def revoke_operator(session: Session, operator_id: int, *, clock: Clock) -> OperatorCredential:
+    """The credential stops working (idempotent). The last active one cannot be revoked: the management
+    API would lock itself out (`hireport operators create` makes another first)."""
+    row = get_operator(session, operator_id)
+    if row.revoked_at is None:
+        others = session.scalar(select(OperatorCredential.id).where(
+            OperatorCredential.revoked_at.is_(None), OperatorCredential.id != row.id).limit(1))
+        if others is None:
+            raise Conflict("this is the last active operator credential; create another before revoking it")
+        row.revoked_at = clock.now()
+        session.flush()
+    return row
+
+
+def rotate_operator(session: Session, operator_id: int) -> tuple[OperatorCredential, str, str]:
+    """A new secret for the credential, returned once with the old one's digest; the old secret stops."""
+    row = get_operator(session, operator_id)
+    if row.revoked_at is not None:
+        raise Conflict(f"operator credential {operator_id} is revoked")
+    old_hash, secret = row.secret_hash, new_secret(OPERATOR_PREFIX)
+    row.secret_hash = hash_secret(secret)
+    session.flush()
+    return row, secret, old_hash
+
+
 def operator_exists(session: Session, secret: str) -> bool:
     row = session.scalar(select(OperatorCredential).where(
         OperatorCredential.secret_hash == hash_secret(secret), OperatorCredential.revoked_at.is_(None)))
@@ -234,19 +289,31 @@ def operator_exists(session: Session, secret: str) -> bool:
 
 # -- signing keys ------------------------------------------------------------------------------------
 
-def signing_keys(db: Database, *, clock: Clock) -> list[SigningKey]:
-    """The keys that sign tokens, newest first; the first call on a new database creates one.
-
-    Called once per process at start-up (`hireport serve` runs it before any worker starts)."""
+def signing_keys(db: Database, *, clock: Clock, kek: KeyEncryptionKey) -> list[SigningKey]:
+    """The keys that sign and verify tokens, newest first, unsealed; the first call on a new database creates
+    one, and a key found in clear (a database from before sealing) is sealed on the way."""
     with db.transaction(write=False) as session:
-        rows = list(session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc())))
+        rows = [(r.kid, r.sealed_key, r.created_at) for r in session.scalars(select(SigningKeyRow))]
     if not rows:
-        key = SigningKey.generate()
+        rotate_signing_key(db, clock=clock, kek=kek)
+        return signing_keys(db, clock=clock, kek=kek)
+    clear = [(kid, sealed) for kid, sealed, _ in rows if not sealed.startswith(SEALED)]
+    if clear:
         with db.transaction() as session:
-            session.add(SigningKeyRow(kid=key.kid, private_pem=key.private_pem(), created_at=clock.now()))
-        with db.transaction(write=False) as session:
-            rows = list(session.scalars(select(SigningKeyRow).order_by(SigningKeyRow.created_at.desc())))
-    return [SigningKey.from_pem(row.private_pem) for row in rows]
+            for kid, pem in clear:
+                session.execute(update(SigningKeyRow).where(SigningKeyRow.kid == kid)
+                                .values(sealed_key=kek.seal(pem)))
+    keys = [SigningKey.from_pem(sealed if not sealed.startswith(SEALED) else kek.unseal(sealed), created)
+            for _, sealed, created in rows]
+    return sorted(keys, key=lambda k: k.created_at or clock.now(), reverse=True)
+
+
+def rotate_signing_key(db: Database, *, clock: Clock, kek: KeyEncryptionKey) -> SigningKey:
+    """A new key that signs from now on; the older ones verify until their last tokens expire."""
+    key = SigningKey.generate()
+    with db.transaction() as session:
+        session.add(SigningKeyRow(kid=key.kid, sealed_key=kek.seal(key.private_pem()), created_at=clock.now()))
+    return key
 
 
 def partner_code_by_id(session: Session, partner_id: int) -> str:

@@ -1,4 +1,4 @@
-"""The job (requisition) lifecycle of Gupy seed 004, as data: which status may follow which, and what
+"""The job (requisition) lifecycle, as data: which status may follow which, and what
 each target status requires of the job. Every dialect changes job status only through `change`.
 
 Where the seed is silent, hireport decides (documented in the dialects' OpenAPI):
@@ -9,10 +9,10 @@ a frozen job may be published again (the publishing requirements apply again).
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hireport.kit.errors import InvalidTransition
+from hireport.kit.tenancy import in_tenant
 from hireport.models import Application, ApplicationStatus, Job, JobStatus
 
 S = JobStatus
@@ -38,20 +38,20 @@ class Rule:
     check: Callable[[Job], bool]
 
 
-_VACANCIES = Rule("numVacancies", "numVacancies must be greater than zero", lambda j: (j.num_vacancies or 0) > 0)
-_DESCRIPTION = Rule("description", "description must not be empty", lambda j: bool(j.description))
+_VACANCIES = Rule("num_vacancies", "{num_vacancies} must be greater than zero", lambda j: (j.num_vacancies or 0) > 0)
+_DESCRIPTION = Rule("description", "{description} must not be empty", lambda j: bool(j.description))
 
 REQUIRED: dict[JobStatus, tuple[Rule, ...]] = {
     S.waiting_approval: (_VACANCIES, _DESCRIPTION),
     S.approved: (_VACANCIES, _DESCRIPTION),
     S.disapproved: (_VACANCIES, _DESCRIPTION),
     S.published: (
-        Rule("careerPageId", "careerPageId is required to publish", lambda j: j.career_page_id is not None),
-        Rule("hiringDeadline", "hiringDeadline is required to publish", lambda j: j.hiring_deadline is not None),
-        Rule("customFields", "every custom field needs an id",
+        Rule("career_page_id", "{career_page_id} is required to publish", lambda j: j.career_page_id is not None),
+        Rule("hiring_deadline", "{hiring_deadline} is required to publish", lambda j: j.hiring_deadline is not None),
+        Rule("custom_fields", "every custom field needs an id",
              lambda j: all(isinstance(f, dict) and f.get("id") for f in j.custom_fields)),
     ),
-    S.canceled: (Rule("cancelReason", "cancelReason is required to cancel", lambda j: bool(j.cancel_reason)),),
+    S.canceled: (Rule("cancel_reason", "{cancel_reason} is required to cancel", lambda j: bool(j.cancel_reason)),),
 }
 
 FINAL = frozenset(s for s, targets in ALLOWED.items() if not targets)
@@ -79,6 +79,6 @@ def change(session: Session, job: Job, target: JobStatus) -> None:
 
 
 def _has_hired(session: Session, job: Job) -> bool:
-    stmt = select(Application.id).where(Application.tenant_id == job.tenant_id, Application.job_id == job.id,
-                                        Application.status == ApplicationStatus.hired).limit(1)
+    stmt = (in_tenant(Application, job.tenant_id).with_only_columns(Application.id)
+            .where(Application.job_id == job.id, Application.status == ApplicationStatus.hired).limit(1))
     return session.scalar(stmt) is not None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
-from hireport.kit.pagination import MAX_LIMIT, NumberedPage, Page, keyset_page, numbered_page
+from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Job, JobStatus
 from hireport.services import career_pages, job_status
@@ -54,9 +54,9 @@ class JobFields(BaseModel):
 def create(session: Session, caller: Caller, fields: JobFields, *, clock: Clock,
            status: JobStatus = JobStatus.draft) -> Job:
     if not fields.title:
-        raise InvalidInput("a job needs a title", field="title")
+        raise InvalidInput("a job needs a {title}", field="title")
     if fields.quick_apply and fields.job_type == TALENT_POOL:
-        raise InvalidInput("quickApply is not allowed on a talent pool", field="quickApply")
+        raise InvalidInput("{quick_apply} is not allowed on a talent pool", field="quick_apply")
     _ensure_unique(session, caller, fields)
     _ensure_career_page(session, caller, fields)
     now = clock.now()
@@ -74,6 +74,15 @@ def create(session: Session, caller: Caller, fields: JobFields, *, clock: Clock,
     return job
 
 
+def create_and_move(session: Session, caller: Caller, fields: JobFields, *, clock: Clock,
+                    status: JobStatus | None) -> Job:
+    """A new draft, then moved to `status` (if given) through the lifecycle, as a recruiter would."""
+    job = create(session, caller, fields, clock=clock)
+    if status is not None:
+        update(session, caller, job, JobFields(), clock=clock, status=status)
+    return job
+
+
 def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clock: Clock,
            status: JobStatus | None = None) -> Job:
     """Apply the fields that were set (`attributes` merge key by key, like a JSON merge patch), then
@@ -81,7 +90,7 @@ def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clo
     _ensure_unique(session, caller, fields, job)
     _ensure_career_page(session, caller, fields)
     if fields.quick_apply is not None and fields.quick_apply != job.quick_apply:
-        raise InvalidInput("quickApply cannot change once the job exists", field="quickApply")
+        raise InvalidInput("{quick_apply} cannot change once the job exists", field="quick_apply")
     changes = fields.model_dump(exclude_unset=True)
     attributes = changes.pop("attributes", None)
     for name, value in changes.items():
@@ -107,7 +116,7 @@ def get_by_external_id(session: Session, caller: Caller, external_id: str) -> Jo
 
 
 def search(session: Session, caller: Caller, *, page: int, page_size: int, code: str | None = None,
-           name: str | None = None, status: JobStatus | None = None, max_page_size: int = MAX_LIMIT,
+           name: str | None = None, status: JobStatus | None = None,
            ) -> NumberedPage[Job]:
     """Jobs by exact code, name (case-insensitive, contains) and status, oldest first."""
     stmt = scoped(Job, caller)
@@ -117,7 +126,7 @@ def search(session: Session, caller: Caller, *, page: int, page_size: int, code:
         stmt = stmt.where(Job.title.icontains(name, autoescape=True))
     if status is not None:
         stmt = stmt.where(Job.status == status)
-    return numbered_page(session, stmt, Job.id, page=page, page_size=page_size, max_page_size=max_page_size)
+    return numbered_page(session, stmt, Job.id, page=page, page_size=page_size)
 
 
 def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None,

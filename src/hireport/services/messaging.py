@@ -65,7 +65,7 @@ def message_candidate(session: Session, caller: Caller, *, job_id: int, applicat
     application = get_scoped(session, Application, caller, application_id, what="application")
     if application.job_id != job_id:
         raise InvalidInput(f"application {application_id} is not an application to job {job_id}",
-                           field="applicationId")
+                           field="application_id")
     job = get_scoped(session, Job, caller, job_id, what="job")
     applicant = get_scoped(session, Applicant, caller, application.applicant_id, what="candidate")
     template = get_template(session, caller, template_id)

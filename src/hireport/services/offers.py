@@ -13,8 +13,9 @@ from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
-from hireport.kit.tenancy import get_scoped, scoped
-from hireport.models import DEFAULT_ACTION_TYPE, Application, Offer, OfferProcessing
+from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
+from hireport.models import DEFAULT_ACTION_TYPE, Application, Document, DocumentOwner, Job, Offer, OfferProcessing
+from hireport.services import documents
 from hireport.services.applications import FormAnswer
 
 
@@ -38,7 +39,7 @@ def create(session: Session, caller: Caller, application_id: int, fields: OfferF
     if fields.parent_offer_id:
         parent = get_scoped(session, Offer, caller, fields.parent_offer_id, what="parent offer")
         if parent.application_id != application_id:
-            raise InvalidInput("the parent offer belongs to another application", field="parent_offer_id")
+            raise InvalidInput("the {parent_offer_id} is an offer of another application", field="parent_offer_id")
     now = clock.now()
     values = fields.model_dump(include=set(OfferFields.model_fields))  # a subclass may carry more
     values["parent_offer_id"] = fields.parent_offer_id or None
@@ -79,7 +80,7 @@ def mark_processed(session: Session, caller: Caller, offer: Offer, *, clock: Clo
                    action_type_id: int = DEFAULT_ACTION_TYPE) -> bool:
     """Mark the offer processed for one action type. Returns False if it already was (harmless)."""
     if action_type_id < 0:
-        raise InvalidInput("offerActionTypeId must not be negative", field="offerActionTypeId")
+        raise InvalidInput("{action_type_id} must not be negative", field="action_type_id")
     if action_type_id == DEFAULT_ACTION_TYPE:
         if offer.processed_at is not None:
             return False
@@ -91,6 +92,39 @@ def mark_processed(session: Session, caller: Caller, offer: Offer, *, clock: Clo
         return False
     session.flush()
     return True
+
+
+@dataclass(frozen=True)
+class OfferView:
+    """An offer and where it stands: its application, its job's external id, the action types that
+    processed it (0 = the default), and its documents. Every dialect shapes offers from this."""
+
+    offer: Offer
+    application: Application
+    job_external_id: str | None
+    processed_action_types: list[int]
+    documents: list[Document]
+
+    @property
+    def accepted(self) -> bool:
+        return self.offer.accepted_at is not None
+
+    @property
+    def form_complete(self) -> bool:
+        return self.offer.form_completed_at is not None
+
+
+def views(session: Session, caller: Caller, found: list[Offer]) -> list[OfferView]:
+    """The read model of several offers, in four queries whatever their number."""
+    application_ids = {o.application_id for o in found}
+    applications: dict[int, tuple[Application, str | None]] = {}
+    if application_ids:
+        stmt = (scoped_ids(Application, caller, application_ids).add_columns(Job.external_id)
+                .join(Job, Job.id == Application.job_id))
+        applications = {app.id: (app, external_id) for app, external_id in session.execute(stmt)}
+    processed = processed_action_types(session, found)
+    docs = documents.attached_to(session, caller, DocumentOwner.offer, [o.id for o in found])
+    return [OfferView(o, *applications[o.application_id], processed[o.id], docs[o.id]) for o in found]
 
 
 def processed_action_types(session: Session, offers: list[Offer]) -> dict[int, list[int]]:
@@ -124,7 +158,7 @@ def search(session: Session, caller: Caller, criteria: OfferFilter, *, page: int
            page_size: int) -> NumberedPage[Offer]:
     """Offers by acceptance, new-starter form and processing (for one action type), oldest first."""
     if criteria.action_type_id < 0:
-        raise InvalidInput("offerActionTypeId must not be negative", field="offerActionTypeId")
+        raise InvalidInput("{action_type_id} must not be negative", field="action_type_id")
     stmt = scoped(Offer, caller)
     if criteria.accepted is not None:
         stmt = stmt.where(Offer.accepted_at.is_not(None) if criteria.accepted else Offer.accepted_at.is_(None))
@@ -153,7 +187,7 @@ def set_status(session: Session, caller: Caller, application_id: int, status: st
     """Set the status of the application's first offer, creating a "shell offer" if it has none."""
     status = status.strip()
     if not status or len(status) > 64:
-        raise InvalidInput("OfferStatus must be 1 to 64 characters", field="OfferStatus")
+        raise InvalidInput("{offer_status} must be 1 to 64 characters", field="offer_status")
     existing = for_application(session, caller, application_id)
     offer = existing[0] if existing else create(session, caller, application_id, OfferFields(status=status),
                                                 clock=clock)

@@ -1,10 +1,8 @@
 """The Gupy dialect: the jobs API at `/api/v1/jobs`, applications, and template e-mail to candidates."""
 
-from fastapi import FastAPI
-
-from hireport.dialects.gupy import applications, errors, jobs
-from hireport.dialects.gupy.auth import Limiter
-from hireport.kit.runtime import Runtime
+from hireport.dialects.gupy import applications, auth, errors, jobs
+from hireport.dialects.gupy.scopes import SPECS
+from hireport.kit.dialect import Dialect
 
 DESCRIPTION = """
 Gupy-compatible **jobs API**. The tenant is the token's.
@@ -42,12 +40,19 @@ stable Message-ID. A template that was used cannot be deleted.
 """
 
 
-def create_gupy_app(runtime: Runtime) -> FastAPI:
-    app = FastAPI(title="hireport: Gupy jobs API", version="1", description=DESCRIPTION,
-                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
-    app.state.runtime = runtime
-    app.state.limiter = Limiter(runtime.settings.gupy_rate_limit)
-    errors.install(app)
-    app.include_router(jobs.router)
-    app.include_router(applications.router)
-    return app
+VOCABULARY = {
+    "title": "name", "job_type": "type", "publication_type": "publicationType", "num_vacancies": "numVacancies",
+    "department_id": "departmentId", "role_id": "roleId", "branch_id": "branchId", "quick_apply": "quickApply",
+    "hiring_deadline": "hiringDeadline", "application_deadline": "applicationDeadline",
+    "career_page_id": "careerPageId", "custom_fields": "customFields", "cancel_reason": "cancelReason",
+    "job_status": "status", "job_id": "jobId", "application_id": "applicationId", "template_id": "templateId",
+    "created_at": "createdAt", "page_size": "perPage",
+}
+
+DIALECT = Dialect(
+    name="gupy", title="hireport: Gupy jobs API", prefix="/api", routers=(jobs.router, applications.router),
+    render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=auth.authenticate,
+    scopes=SPECS, vocabulary=VOCABULARY, error_statuses=(429,), setup=auth.setup,
+    security_schemes={"bearer": {"type": "http", "scheme": "bearer",
+                                 "description": "An API token of the company, or a JWT from `/connect/token`"}},
+)

@@ -8,17 +8,18 @@ from fastapi.responses import JSONResponse
 from hireport.dialects.gupy import shapes
 from hireport.dialects.gupy.auth import endpoint
 from hireport.dialects.gupy.jobs import PageNumber, PerPage
+from hireport.dialects.gupy.scopes import Scope
 from hireport.kit.auth import Caller
 from hireport.kit.errors import InvalidInput
-from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import Applicant, Application, ApplicationStatus, Job, Message
 from hireport.services import applications, jobs, messaging
+from hireport.services.applications import OrderBy
 
 router = APIRouter(prefix="/v1/jobs/{jobId}/applications")
 
-ApplicationsRead = Annotated[Caller, Depends(endpoint(Scope.gupy_applications_read))]
-MessagesWrite = Annotated[Caller, Depends(endpoint(Scope.gupy_messages_write))]
+ApplicationsRead = Annotated[Caller, Depends(endpoint(Scope.applications_read))]
+MessagesWrite = Annotated[Caller, Depends(endpoint(Scope.messages_write))]
 
 
 @router.get("", tags=["Applications"], summary="List a job's applications")
@@ -30,8 +31,9 @@ def list_applications(
     page: PageNumber = 1, perPage: PerPage = 10,
 ) -> JSONResponse:
     job = jobs.get(session, caller, jobId)
+    order_by, descending = _order(order)
     found = applications.search_for_job(session, caller, job.id, page=page, page_size=perPage, status=status,
-                                         order=order, max_page_size=100)
+                                         order_by=order_by, descending=descending)
     items = [view(a, p, job).model_dump(mode="json") for a, p in found.items]
     if fields:
         wanted = {f.strip() for f in fields.split(",") if f.strip()}
@@ -54,6 +56,18 @@ def send_message(jobId: int, applicationId: int, body: shapes.MessageCreate, ses
         allow_reply=body.allowReply, reply_address=rt.settings.mail_from, noreply_address=rt.settings.mail_noreply,
         clock=rt.clock)
     return message_view(message)
+
+
+ORDER_FIELDS = {"id": OrderBy.id, "score": OrderBy.score, "createdAt": OrderBy.created_at}
+
+
+def _order(order: str) -> tuple[OrderBy, bool]:
+    """Gupy's `order`: "id|score|createdAt asc|desc"."""
+    name, _, direction = order.strip().partition(" ")
+    direction = direction.strip().lower()
+    if name not in ORDER_FIELDS or direction not in ("", "asc", "desc"):
+        raise InvalidInput("order must be id, score or createdAt, then asc or desc", field="order")
+    return ORDER_FIELDS[name], direction == "desc"
 
 
 def view(a: Application, person: Applicant, job: Job) -> shapes.Application:

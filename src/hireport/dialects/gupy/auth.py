@@ -1,5 +1,6 @@
 """Who calls the Gupy dialect: an API token (Gupy's long-lived bearer tokens) or a JWT from the token
-service, each limited to its endpoints; and how often (a per-token rate limit, with Gupy's headers)."""
+service (checked by the door before the body is read), each limited to its endpoints; and how often
+(a per-token rate limit, with Gupy's headers)."""
 
 from collections.abc import Awaitable, Callable
 
@@ -7,15 +8,24 @@ from fastapi import Request, Response
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
+from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 
-from hireport.dialects.gupy.errors import RateLimited
 from hireport.kit.auth import Caller
-from hireport.kit.errors import DomainError, Forbidden, Unauthenticated
+from hireport.kit.errors import DomainError, Forbidden, RateLimited, Unauthenticated
 from hireport.kit.runtime import Runtime
 from hireport.kit.secrets import hash_secret
-from hireport.kit.web import runtime as runtime_of
+from hireport.kit.web import caller_of
 from hireport.services import api_tokens
+
+
+class GupySettings(BaseSettings):
+    """`HIREPORT_GUPY_RATE_LIMIT`: requests per API token, per process (a `limits` rate string)."""
+
+    model_config = SettingsConfigDict(env_prefix="HIREPORT_GUPY_", extra="ignore")
+
+    rate_limit: str = "600/minute"
 
 
 class Limiter:
@@ -31,18 +41,26 @@ class Limiter:
         headers = {"X-RateLimit-Limit": str(self.item.amount), "X-RateLimit-Remaining": str(max(remaining, 0)),
                    "X-RateLimit-Reset": str(int(reset))}
         if not allowed:
-            raise RateLimited(f"rate limit of {self.item} exceeded for this token; retry after the reset", headers)
+            raise RateLimited(f"rate limit of {self.item} exceeded for this token; retry after the reset",
+                              headers=headers)
         return headers
 
 
+LIMITER = "gupy.limiter"
+
+
+def setup(rt: Runtime) -> None:
+    rt.state[LIMITER] = Limiter(GupySettings().rate_limit)
+
+
 def endpoint(scope: str) -> Callable[..., Awaitable[Caller]]:
-    """401 without a token, 403 for a bad or revoked one or one not enabled for this endpoint, 429 past
-    the rate limit. Every answer carries the rate-limit headers."""
+    """403 for a token not enabled for this endpoint, 429 past the rate limit. Every answer carries the
+    rate-limit headers."""
 
     async def dependency(request: Request, response: Response) -> Caller:
-        rt = await runtime_of(request)
-        caller = await _caller(rt, request.headers.get("authorization"))
-        headers = request.app.state.limiter.hit(caller.client_id)
+        caller = caller_of(request)
+        limiter: Limiter = request.app.state.runtime.state[LIMITER]
+        headers = limiter.hit(caller.client_id)
         if scope not in caller.scopes:
             raise Forbidden(f"this token is not enabled for this endpoint (it needs {scope})")
         response.headers.update(headers)
@@ -52,7 +70,9 @@ def endpoint(scope: str) -> Callable[..., Awaitable[Caller]]:
     return dependency
 
 
-async def _caller(rt: Runtime, authorization: str | None) -> Caller:
+async def authenticate(rt: Runtime, headers: Headers) -> Caller:
+    """401 without a token; 403 for an invalid or revoked one."""
+    authorization = headers.get("authorization")
     scheme, _, token = (authorization or "").partition(" ")
     token = token.strip()
     if not authorization or scheme.lower() != "bearer" or not token:

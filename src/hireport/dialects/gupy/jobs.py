@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Query, status
 
 from hireport.dialects.gupy import shapes
 from hireport.dialects.gupy.auth import endpoint
+from hireport.dialects.gupy.scopes import Scope
 from hireport.kit.auth import Caller
-from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import Job, JobStatus
 from hireport.services import jobs
@@ -15,8 +15,8 @@ from hireport.services.jobs import JobFields
 
 router = APIRouter(prefix="/v1/jobs", tags=["Jobs"])
 
-JobsRead = Annotated[Caller, Depends(endpoint(Scope.gupy_jobs_read))]
-JobsWrite = Annotated[Caller, Depends(endpoint(Scope.gupy_jobs_write))]
+JobsRead = Annotated[Caller, Depends(endpoint(Scope.jobs_read))]
+JobsWrite = Annotated[Caller, Depends(endpoint(Scope.jobs_write))]
 PageNumber = Annotated[int, Query(ge=1)]
 PerPage = Annotated[int, Query(ge=1, le=100)]
 
@@ -37,8 +37,7 @@ def create_job(body: shapes.JobCreate, session: DbSession, rt: RuntimeDep, calle
 def list_jobs(session: DbSession, caller: JobsRead, code: str | None = None, name: str | None = None,
               status: JobStatus | None = None, page: PageNumber = 1, perPage: PerPage = 10,
               ) -> shapes.Page[shapes.Job]:
-    found = jobs.search(session, caller, page=page, page_size=perPage, code=code, name=name, status=status,
-                        max_page_size=100)
+    found = jobs.search(session, caller, page=page, page_size=perPage, code=code, name=name, status=status)
     return shapes.Page(results=[view(j) for j in found.items], totalResults=found.total, page=found.page,
                        totalPages=-(-found.total // perPage))
 

@@ -1,9 +1,9 @@
 """hireport's own management API at `/manage/v1`: what an operator, the console and the tests use."""
 
-from fastapi import FastAPI
+from fastapi import APIRouter
 
-from hireport.dialects.manage import errors, identity, messaging, recruitment
-from hireport.kit.runtime import Runtime
+from hireport.dialects.manage import auth, errors, identity, messaging, recruitment
+from hireport.kit.dialect import Dialect
 
 DESCRIPTION = """
 hireport's own API for operators: tenants, partners, clients, and every record a tenant holds.
@@ -12,16 +12,16 @@ hireport's own API for operators: tenants, partners, clients, and every record a
   when hireport first starts; `hireport operators create` makes more.
 * JSON is snake_case. Lists page by cursor: `?limit=50&cursor=...`; the answer's `next_cursor` is the next
   page's `cursor`, null on the last page.
-* Every error is `{"error": {"code", "message", "details"}}` with 400, 401, 403, 404 or 409.
+* Every error is `{"error": {"code", "message", "details"}}` with 400, 401, 403, 404, 409, 413 or 431.
 """
 
+v1 = APIRouter(prefix="/v1")
+for module in (identity, recruitment, messaging):
+    v1.include_router(module.router)
 
-def create_manage_app(runtime: Runtime) -> FastAPI:
-    app = FastAPI(title="hireport management API", version="1", description=DESCRIPTION,
-                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
-    app.state.runtime = runtime
-    errors.install(app)
-    app.include_router(identity.router, prefix="/v1")
-    app.include_router(recruitment.router, prefix="/v1")
-    app.include_router(messaging.router, prefix="/v1")
-    return app
+DIALECT = Dialect(
+    name="manage", title="hireport management API", prefix="/manage", routers=(v1,), render=errors.render,
+    error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=auth.authenticate,
+    security_schemes={"bearer": {"type": "http", "scheme": "bearer",
+                                 "description": "An operator credential (hro_...)"}},
+)

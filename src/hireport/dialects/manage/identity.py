@@ -1,13 +1,14 @@
 """Tenants, partners and clients."""
 
 from fastapi import APIRouter, status
-from sqlalchemy.orm import Session
 
 from hireport.dialects.manage.auth import Operator
 from hireport.dialects.manage.schemas import (
     ClientCreate,
     ClientCreated,
     ClientRead,
+    OperatorRead,
+    OperatorRotated,
     PartnerCreate,
     PartnerRead,
     TenantCreate,
@@ -93,7 +94,46 @@ def get_client(client_id: str, session: DbSession, _: Operator) -> ClientRead:
     return client_view(session, identity.get_client(session, client_id))
 
 
-def client_view(session: Session, client: OAuthClient) -> ClientRead:
+@router.delete("/clients/{client_id}", tags=["clients"])
+def revoke_client(client_id: str, session: DbSession, rt: RuntimeDep, _: Operator) -> ClientRead:
+    """The client gets no more tokens, and the tokens it has are refused within seconds (at once here)."""
+    client = identity.revoke_client(session, identity.get_client(session, client_id), clock=rt.clock)
+    rt.tokens.forget_revocations()
+    return client_view(session, client)
+
+
+@router.post("/clients/{client_id}/secret", tags=["clients"])
+def rotate_client_secret(client_id: str, session: DbSession, _: Operator) -> ClientCreated:
+    """A new secret, in this answer only; the old one gets no more tokens (those it got run out)."""
+    client = identity.get_client(session, client_id)
+    secret = identity.rotate_client_secret(session, client)
+    return ClientCreated(**client_view(session, client).model_dump(), client_secret=secret)
+
+
+@router.get("/operators", tags=["operators"])
+def list_operators(session: DbSession, _: Operator) -> list[OperatorRead]:
+    return [OperatorRead.model_validate(o) for o in identity.list_operators(session)]
+
+
+@router.delete("/operators/{operator_id}", tags=["operators"])
+def revoke_operator(operator_id: int, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRead:
+    """The credential stops working at once here, within 10 seconds in other processes. The last active
+    credential cannot be revoked (409)."""
+    row = identity.revoke_operator(session, operator_id, clock=rt.clock)
+    rt.confirmed.forget(("operator", row.secret_hash))
+    return OperatorRead.model_validate(row)
+
+
+@router.post("/operators/{operator_id}/secret", tags=["operators"])
+def rotate_operator(operator_id: int, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRotated:
+    """A new secret, in this answer only; the old one stops (at once here, within 10 s elsewhere)."""
+    row, secret, old_hash = identity.rotate_operator(session, operator_id)
+    rt.confirmed.forget(("operator", old_hash))
+    return OperatorRotated(**OperatorRead.model_validate(row).model_dump(), operator_credential=secret)
+
+
+def client_view(session: DbSession, client: OAuthClient) -> ClientRead:
     return ClientRead(client_id=client.client_id, name=client.name, tenant_id=client.tenant_id,
                       partner=identity.partner_code_of(session, client), scopes=client.scopes,
-                      token_lifetime=client.token_lifetime, created_at=client.created_at)
+                      token_lifetime=client.token_lifetime, created_at=client.created_at,
+                      revoked_at=client.revoked_at)

@@ -65,7 +65,19 @@ def list_api_tokens(session: DbSession, caller: OnTenant) -> list[ApiTokenRead]:
 
 @router.delete("/api-tokens/{token_id}", tags=["API tokens"])
 def revoke_api_token(token_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenRead:
-    return token_view(api_tokens.revoke(session, caller, token_id, clock=rt.clock))
+    """The token stops working at once here, within 10 seconds in other processes."""
+    row = api_tokens.revoke(session, caller, token_id, clock=rt.clock)
+    rt.confirmed.forget(("api-token", row.token_hash))
+    return token_view(row)
+
+
+@router.post("/api-tokens/{token_id}/secret", tags=["API tokens"])
+def rotate_api_token(token_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenCreated:
+    """A new secret for the same endpoints, in this answer only; the old one stops (at once here, within
+    10 seconds in other processes)."""
+    row, secret, old_hash = api_tokens.rotate(session, caller, token_id)
+    rt.confirmed.forget(("api-token", old_hash))
+    return ApiTokenCreated(**token_view(row).model_dump(), token=secret)
 
 
 @router.get("/messages/{message_id}", tags=["messages"])

@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from hireport.dialects.manage.auth import OnTenant
 from hireport.dialects.manage.schemas import (
@@ -21,12 +20,15 @@ from hireport.dialects.manage.schemas import (
     OnboardingFormSubmit,
     PageOf,
 )
+from hireport.kit.auth import Caller
+from hireport.kit.dialect import DOCUMENT_BODY
 from hireport.kit.web import DbSession, RuntimeDep, content_disposition
 from hireport.models import Document, DocumentOwner, JobStatus, Offer
 from hireport.services import applicants, applications, checks, documents, jobs, offers
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields
 from hireport.services.jobs import JobFields
+from hireport.services.offers import OfferView
 
 router = APIRouter(prefix="/tenants/{tenant_id}")
 
@@ -97,27 +99,27 @@ def get_application(application_id: int, session: DbSession, caller: OnTenant) -
 @router.post("/offers", status_code=status.HTTP_201_CREATED, tags=["offers"])
 def create_offer(body: OfferCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
     offer = offers.create(session, caller, body.application_id, body, clock=rt.clock)
-    return one_offer_view(session, offer)
+    return one_offer_view(session, caller, offer)
 
 
 @router.get("/offers", tags=["offers"])
 def list_offers(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
                 application_id: int | None = None) -> PageOf[OfferRead]:
     page = offers.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
-    processed = offers.processed_action_types(session, page.items)
-    return PageOf(items=[offer_view(o, processed[o.id]) for o in page.items], next_cursor=page.next_cursor)
+    views = offers.views(session, caller, page.items)
+    return PageOf(items=[offer_view(v) for v in views], next_cursor=page.next_cursor)
 
 
 @router.get("/offers/{offer_id}", tags=["offers"])
 def get_offer(offer_id: int, session: DbSession, caller: OnTenant) -> OfferRead:
-    return one_offer_view(session, offers.get(session, caller, offer_id))
+    return one_offer_view(session, caller, offers.get(session, caller, offer_id))
 
 
 @router.post("/offers/{offer_id}/accept", tags=["offers"])
 def accept_offer(offer_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
     """The candidate's act: accept the offer (idempotent)."""
     offer = offers.accept(session, caller, offers.get(session, caller, offer_id), clock=rt.clock)
-    return one_offer_view(session, offer)
+    return one_offer_view(session, caller, offer)
 
 
 @router.post("/offers/{offer_id}/onboarding-form", tags=["offers"])
@@ -126,7 +128,7 @@ def submit_onboarding_form(offer_id: int, body: OnboardingFormSubmit, session: D
     """The new starter's act: submit the new-starter form of an accepted offer."""
     offer = offers.get(session, caller, offer_id)
     offers.complete_onboarding_form(session, caller, offer, body.answers, clock=rt.clock)
-    return one_offer_view(session, offer)
+    return one_offer_view(session, caller, offer)
 
 
 @router.post("/offers/{offer_id}/process", tags=["offers"])
@@ -135,7 +137,7 @@ def process_offer(offer_id: int, body: OfferProcess, session: DbSession, rt: Run
     """Mark the offer processed for an offer action type (0 = the default); twice is harmless."""
     offer = offers.get(session, caller, offer_id)
     offers.mark_processed(session, caller, offer, clock=rt.clock, action_type_id=body.action_type_id)
-    return one_offer_view(session, offer)
+    return one_offer_view(session, caller, offer)
 
 
 @router.post("/background-checks", status_code=status.HTTP_201_CREATED, tags=["background checks"])
@@ -159,7 +161,7 @@ def get_check(check_id: int, session: DbSession, caller: OnTenant) -> CheckRead:
     return CheckRead.model_validate(checks.get(session, caller, check_id))
 
 
-@router.post("/documents", status_code=status.HTTP_201_CREATED, tags=["documents"])
+@router.post("/documents", status_code=status.HTTP_201_CREATED, tags=["documents"], openapi_extra=DOCUMENT_BODY)
 def upload_document(
     session: DbSession, rt: RuntimeDep, caller: OnTenant, file: Annotated[UploadFile, File()],
     owner_type: Annotated[DocumentOwner, Form()], owner_id: Annotated[int, Form()],
@@ -168,7 +170,8 @@ def upload_document(
     """Upload a file (multipart) and attach it to a job, an application or an offer."""
     document = documents.upload(
         session, caller, rt.storage, owner=owner_type, owner_id=owner_id, file_name=file.filename or "",
-        data=file.file.read(), clock=rt.clock, title=title, mime_type=file.content_type, category=category)
+        data=file.file.read(), clock=rt.clock, max_bytes=rt.settings.max_document_bytes, title=title,
+        mime_type=file.content_type, category=category)
     return document_view(document)
 
 
@@ -184,17 +187,16 @@ def download_document(document_id: int, session: DbSession, rt: RuntimeDep, call
                     headers={"Content-Disposition": content_disposition(document.file_name)})
 
 
-def offer_view(offer: Offer, processed: list[int]) -> OfferRead:
+def offer_view(view: OfferView) -> OfferRead:
     return OfferRead(
-        **{name: getattr(offer, name) for name in OfferRead.model_fields
+        **{name: getattr(view.offer, name) for name in OfferRead.model_fields
            if name not in {"accepted", "form_complete", "processed_action_types"}},
-        accepted=offer.accepted_at is not None, form_complete=offer.form_completed_at is not None,
-        processed_action_types=processed,
+        accepted=view.accepted, form_complete=view.form_complete, processed_action_types=view.processed_action_types,
     )
 
 
-def one_offer_view(session: Session, offer: Offer) -> OfferRead:
-    return offer_view(offer, offers.processed_action_types(session, [offer])[offer.id])
+def one_offer_view(session: DbSession, caller: Caller, offer: Offer) -> OfferRead:
+    return offer_view(offers.views(session, caller, [offer])[0])
 
 
 def document_view(document: Document) -> DocumentRead:

@@ -74,6 +74,18 @@ class ClientRead(BaseModel):
     scopes: list[str]
     token_lifetime: int
     created_at: datetime
+    revoked_at: datetime | None = Field(description="Revoked: no new tokens, and its tokens refused within seconds")
+
+
+class OperatorRead(Read):
+    id: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class OperatorRotated(OperatorRead):
+    operator_credential: str = Field(description="Shown once, now; the old secret no longer works")
 
 
 class ClientCreated(ClientRead):

@@ -13,15 +13,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from hireport.dialects.oauth.errors import NO_STORE
+from hireport.kit import scopes
 from hireport.kit.runtime import Runtime
-from hireport.kit.scopes import Scope
 from hireport.kit.web import RuntimeDep
 from hireport.services import identity
 from hireport.services.identity import GrantError, TokenGrant, TokenRequestError
 
 router = APIRouter(tags=["token service"])
 
-NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -58,7 +58,7 @@ def discovery(rt: RuntimeDep) -> dict[str, Any]:
         "token_endpoint": f"{issuer}/connect/token",
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "scopes_supported": [s.value for s in Scope],
+        "scopes_supported": scopes.known(),
         "claims_supported": ["client_id", "scope", "instanceid", "partner_id"],
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["token"],
@@ -116,8 +116,10 @@ def _basic_credentials(request: Request) -> tuple[str, str] | None:
         decoded = base64.b64decode(encoded.strip(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError):
         return ("", "")  # malformed: fails client authentication below
-    client_id, _, secret = decoded.partition(":")
-    return unquote_plus(client_id), unquote_plus(secret)
+    client_id, _, secret = (unquote_plus(part) for part in decoded.partition(":"))
+    if "\x00" in client_id + secret:
+        return ("", "")  # no client has one
+    return client_id, secret
 
 
 def _error(exc: TokenRequestError, *, basic_auth: bool) -> JSONResponse:

@@ -1,10 +1,11 @@
 """The PageUp dialect: the Hire API at `/v3/{tenantId}/recruitment/hire` and documents at
 `/v3/{tenantId}/recruitment/document`."""
 
-from fastapi import FastAPI
+from typing import Any
 
-from hireport.dialects.pageup import applications, checks, documents, errors, jobs, offers
-from hireport.kit.runtime import Runtime
+from hireport.dialects.pageup import applications, auth, checks, documents, errors, jobs, offers
+from hireport.dialects.pageup.scopes import SPECS, Scope
+from hireport.kit.dialect import Dialect
 
 DESCRIPTION = """
 PageUp-compatible **Hire API**. Point a PageUp integration's base URL here; only the host and the
@@ -54,11 +55,42 @@ or `Public.BackgroundCheck.Write` (PUT). A provider sees and changes only the ch
 """
 
 
-def create_pageup_app(runtime: Runtime) -> FastAPI:
-    app = FastAPI(title="hireport: PageUp Hire API", version="3", description=DESCRIPTION,
-                  docs_url="/docs", openapi_url="/openapi.json", redoc_url=None)
-    app.state.runtime = runtime
-    errors.install(app)
-    for module in (jobs, applications, offers, documents, checks):
-        app.include_router(module.router)
-    return app
+VOCABULARY = {
+    # jobs
+    "external_id": "JobID", "title": "Title", "owner_user_id": "OwnerUserID", "num_vacancies": "NewPositions",
+    "replacement_positions": "ReplacementPositions", "needed_date": "NeededDate", "position_start": "PositionStart",
+    "position_end": "PositionEnd", "expires_at": "Expiry", "salary": "Salary", "site_id": "SiteID",
+    "summary": "Summary", "description": "Description", "job_status": "JobStatusID", "job_id": "jobId",
+    # applications
+    "application_id": "applicationId", "applicant_id": "applicantId", "order_of_merit": "orderOfMerit",
+    "status_code": "applicationStatusCode",
+    # offers
+    "offer_status": "OfferStatus", "parent_offer_id": "parentOfferID", "action_type_id": "offerActionTypeId",
+    "offer_made_at": "OfferMadeDate", "start_date": "StartDate", "end_date": "EndDate",
+    "probation_end_date": "ProbationEndDate", "hours_per_week": "HoursPerWeek", "hours_per_month": "HoursPerMonth",
+    "comments": "Comments", "pay_scale_id": "PayScaleID",
+    # background checks
+    "reference_number": "referenceNumber", "reason_for_fail": "reasonForFail", "report_type": "reportType",
+    "report_link": "reportLink", "check_status": "status",
+    # documents
+    "upload_id": "UploadId", "file_name": "FileName", "owner_type": "EntityType", "owner_id": "EntityID",
+    "category": "DocumentCategory",
+    # paging
+    "page_size": "pageSize",
+}
+
+SECURITY: dict[str, dict[str, Any]] = {
+    "oauth2": {"type": "oauth2",
+               "description": "Client credentials from `/connect/token`; `instanceId` is the tenant",
+               "flows": {"clientCredentials": {"tokenUrl": "/connect/token",
+                                               "scopes": {s.value: s.value for s in Scope}}}},
+    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+               "description": "An access token from `/connect/token`"},
+}
+
+DIALECT = Dialect(
+    name="pageup", title="hireport: PageUp Hire API", version="3", prefix="/v3",
+    routers=(jobs.router, applications.router, offers.router, documents.router, checks.router),
+    render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=auth.authenticate,
+    scopes=SPECS, vocabulary=VOCABULARY, security_schemes=SECURITY,
+)

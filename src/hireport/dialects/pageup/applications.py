@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query
 
-from hireport.dialects.pageup import lookups, shapes, views
+from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.jobs import IdType, IdTypeQuery, PageNumber, PageSize, find_job
+from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
-from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DocumentOwner
 from hireport.services import applicants, applications, documents, jobs, offers
+from hireport.services.applications import MAX_RANKS
 from hireport.services.offers import OfferFields
 
 router = APIRouter(prefix="/{tenantId}/recruitment/hire")
@@ -55,7 +56,7 @@ def application_offers(applicationId: int, session: DbSession, caller: OfferRead
     """Every offer made on the application, oldest first (an empty list if none)."""
     found = offers.for_application(session, caller, applicationId)
     return shapes.ApplicationOffers(ApplicationInfo=shapes.RefInfo(PUReferenceID=applicationId),
-                                    Offers=lookups.offer_shapes(session, caller, found))
+                                    Offers=views.offers(offers.views(session, caller, found)))
 
 
 @router.post("/applications/{applicationId}/changeapplicationstatusbycode", tags=["SearchApplications"],
@@ -69,10 +70,12 @@ def change_status_by_code(applicationId: int, body: shapes.StatusCodeWrite, sess
 
 
 @router.post("/applications/changeorderofmerit", tags=["SearchApplications"], summary="Change order of merit")
-def change_order_of_merit(body: list[shapes.MeritRank], session: DbSession, rt: RuntimeDep,
+def change_order_of_merit(body: Annotated[list[shapes.MeritRank], Body(max_length=MAX_RANKS)], session: DbSession,
+                          rt: RuntimeDep,
                           caller: ApplicationWrite) -> list[shapes.MeritResult]:
     """Ranks applications of one job. Duplicate ids, duplicate ranks and unknown ids are refused; the
-    job's other ranked applications keep their order and take the free ranks. Answers the job's ranking."""
+    job's other ranked applications keep their order and take the free ranks. At most 1,000 at a time.
+    Answers the job's ranking."""
     ranked = applications.change_order_of_merit(session, caller, [(r.applicationId, r.orderOfMerit) for r in body],
                                                 clock=rt.clock)
     return [shapes.MeritResult(ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id), OrderOfMerit=a.order_of_merit or 0)
@@ -89,7 +92,7 @@ def create_offer(applicationId: int, body: shapes.OfferWrite, session: DbSession
         hours_per_month=body.HoursPerMonth, comments=body.Comments,
         pay_scale_id=body.PayScaleID, attributes=body.model_extra or {})
     offer = offers.create(session, caller, applicationId, fields, clock=rt.clock)
-    return lookups.offer_shapes(session, caller, [offer])[0]
+    return views.offer(offers.views(session, caller, [offer])[0])
 
 
 @router.post("/applications/{applicationId}/offers/status", tags=["Offer"], summary="Set the offer status")
@@ -97,4 +100,4 @@ def set_offer_status(applicationId: int, body: shapes.OfferStatusWrite, session:
                      rt: RuntimeDep, caller: OfferWrite) -> shapes.OfferShape:
     """Sets the status of the application's first offer; with no offer, creates a "shell offer"."""
     offer = offers.set_status(session, caller, applicationId, body.OfferStatus, note=body.ExtraNote, clock=rt.clock)
-    return lookups.offer_shapes(session, caller, [offer])[0]
+    return views.offer(offers.views(session, caller, [offer])[0])

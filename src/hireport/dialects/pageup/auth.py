@@ -1,20 +1,30 @@
-"""Every Hire endpoint: a token from `/connect/token` with the endpoint's scope, for the tenant in the path."""
+"""Who calls the PageUp dialect: a token from `/connect/token` (checked by the door before the body is
+read), with each endpoint's scope, for the tenant in the path."""
 
 from collections.abc import Awaitable, Callable
 
 from fastapi import Path, Request
+from starlette.datastructures import Headers
 
-from hireport.kit.auth import Caller
+from hireport.kit.auth import Caller, bearer_token
 from hireport.kit.errors import Forbidden
-from hireport.kit.web import bearer_caller
+from hireport.kit.runtime import Runtime
+from hireport.kit.web import caller_of
+
+TENANT_MAX = 2**31 - 1
+
+
+async def authenticate(rt: Runtime, headers: Headers) -> Caller:
+    """401 without a valid access token (signature, issuer, audience, expiry)."""
+    return rt.tokens.verify(bearer_token(headers.get("authorization")))
 
 
 def hire(scope: str, *alternatives: str, partner: bool = False) -> Callable[..., Awaitable[Caller]]:
-    """401 without a valid token; 403 without `scope` (or one of `alternatives`), without the partner_id
-    claim when `partner` is asked for, or when the path's tenant is not the token's."""
+    """403 without `scope` (or one of `alternatives`), without the partner_id claim when `partner` is
+    asked for, or when the path's tenant is not the token's."""
 
-    async def dependency(request: Request, tenant_id: int = Path(alias="tenantId")) -> Caller:
-        caller = bearer_caller(request)
+    async def dependency(request: Request, tenant_id: int = Path(alias="tenantId", ge=1, le=TENANT_MAX)) -> Caller:
+        caller = caller_of(request)
         if not any(s in caller.scopes for s in alternatives):
             caller.require_scopes(scope)
         if partner:

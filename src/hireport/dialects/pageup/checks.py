@@ -7,10 +7,10 @@ from pydantic import BaseModel, Field
 
 from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.fuzzy import JSONResponseMaybeFuzzy
+from hireport.dialects.pageup.scopes import Scope
 from hireport.dialects.pageup.shapes import to_wire
 from hireport.kit.auth import Caller
 from hireport.kit.errors import InvalidInput
-from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import BackgroundCheck, CheckStatus
 from hireport.services import checks, identity
@@ -24,7 +24,7 @@ WriteCaller = Annotated[Caller, Depends(hire(Scope.background_check_write, partn
 
 
 class ResultIn(BaseModel):
-    reportLink: str | None = Field(default=None, description="https only: an authenticated link to the report")
+    reportLink: str | None = Field(default=None, description="An authenticated http(s) link to the report")
     reportType: str | None = Field(default=None, description="Required: the kind of check, e.g. Credit Check")
     status: str | None = Field(default=None, max_length=50, description="The outcome, e.g. pass")
 
@@ -61,7 +61,7 @@ def report(tenantId: int, checkId: int, session: DbSession, rt: RuntimeDep, call
     """The body replaces what the check holds: a field left out is cleared. `queued` claims a pending check
     (a second claim is a 409); `pending` only from `queued` (for test resets); `new` needs `referenceNumber`;
     `completed`/`cancelled` need `referenceNumber` and `results`; `failed` needs `reasonForFail`; `inprogress`
-    may carry partial results. Each result needs `reportType`; `reportLink` must be https."""
+    may carry partial results. Each result needs `reportType`; `reportLink` is an http(s) URL."""
     check = checks.report(session, caller, checkId, _report(body), clock=rt.clock)
     return JSONResponseMaybeFuzzy(_state(check), fuzzy=_fuzzy(session, tenantId))
 
@@ -98,6 +98,8 @@ def _pending(p: PendingCheck) -> dict[str, Any]:
 
 def _state(check: BackgroundCheck) -> dict[str, Any]:
     return {"id": check.id, "status": check.status.value, "referenceNumber": check.reference_number,
-            "reasonForFail": check.reason_for_fail, "results": check.results, "updatedDate": to_wire(check.updated_at)}
+            "reasonForFail": check.reason_for_fail, "updatedDate": to_wire(check.updated_at),
+            "results": [{"reportLink": r["report_link"], "reportType": r["report_type"], "status": r["status"]}
+                        for r in check.results]}
 
 

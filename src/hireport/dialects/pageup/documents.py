@@ -2,16 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
+from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
+from hireport.kit.dialect import DOCUMENT_BODY, PUBLIC
 from hireport.kit.errors import InvalidInput
 from hireport.kit.runtime import Runtime
-from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep, content_disposition
 from hireport.models import Document, DocumentOwner
 from hireport.services import documents
@@ -20,30 +21,38 @@ router = APIRouter(prefix="/{tenantId}/recruitment/document", tags=["Document"])
 
 DocumentRead = Annotated[Caller, Depends(hire(Scope.document_read))]
 DocumentWrite = Annotated[Caller, Depends(hire(Scope.document_write))]
-Expires = Annotated[int, Query()]
-Signature = Annotated[str, Query(min_length=1)]
+Expires = Annotated[int, Query(ge=0, le=2**63 - 1)]
+Signature = Annotated[str, Query(min_length=1, max_length=128)]
 OWNERS = {"job": DocumentOwner.job, "application": DocumentOwner.application, "offer": DocumentOwner.offer}
 
 
 @router.get("/prepareTempDirectUpload", summary="Get a URL to upload a file to")
 def prepare_upload(filename: Annotated[str, Query(min_length=1, max_length=255)], tenantId: int,
-                   rt: RuntimeDep, caller: DocumentWrite) -> shapes.UploadTarget:
-    """PUT the file's bytes to `url` with `headers` (no access token: the URL is signed, for 15 minutes),
-    then create the document with `POST /document` naming `uploadId`."""
-    link = documents.prepare_upload(rt.urls, tenant_id=tenantId, clock=rt.clock)
+                   session: DbSession, rt: RuntimeDep, caller: DocumentWrite) -> shapes.UploadTarget:
+    """PUT the file's bytes to `url` with `headers` (no access token: the URL is signed, for 15 minutes;
+    it takes bytes once), then create the document with `POST /document` naming `uploadId` (once)."""
+    link = documents.prepare_upload(session, caller, rt.urls, clock=rt.clock)
     url = (f"{rt.settings.issuer}/v3/{tenantId}/recruitment/document/upload/{link.key}"
            f"?expires={int(link.expires.timestamp())}&signature={link.signature}")
     return shapes.UploadTarget(url=url, headers={"Content-Type": "application/octet-stream"}, uploadId=link.key,
                                expiresAt=link.expires)
 
 
-@router.put("/upload/{uploadId}", summary="Upload a file's bytes (signed URL; no access token)")
-async def receive_upload(tenantId: int, uploadId: str, expires: Expires, signature: Signature,
-                         request: Request, rt: RuntimeDep) -> Response:
+@router.put("/upload/{uploadId}", summary="Upload a file's bytes (signed URL; no access token)",
+            openapi_extra={**PUBLIC, **DOCUMENT_BODY})
+async def receive_upload(tenantId: int, uploadId: Annotated[str, Path(max_length=64)], expires: Expires,
+                         signature: Signature, request: Request, rt: RuntimeDep) -> Response:
+    """Takes the bytes once: a second PUT to the same URL is a 409 and leaves the first bytes as they were."""
     data = await request.body()
-    await run_in_threadpool(documents.receive_upload, rt.urls, rt.storage, tenant_id=tenantId, key=uploadId,
-                            expires=expires, signature=signature, data=data, clock=rt.clock)
+    await run_in_threadpool(_receive, rt, tenantId, uploadId, expires, signature, data)
     return Response(status_code=200)
+
+
+def _receive(rt: Runtime, tenant_id: int, key: str, expires: int, signature: str, data: bytes) -> None:
+    with rt.db.transaction() as session:
+        documents.receive_upload(session, rt.urls, rt.storage, tenant_id=tenant_id, key=key, expires=expires,
+                                 signature=signature, data=data, clock=rt.clock,
+                                 max_bytes=rt.settings.max_document_bytes)
 
 
 @router.post("", summary="Create a document from an uploaded file")
@@ -70,7 +79,7 @@ def download_url(documentId: int, tenantId: int, session: DbSession, rt: Runtime
     return shapes.DocumentUrl(Url=url, ExpiresAt=link.expires)
 
 
-@router.get("/{documentId}/content", summary="Download a document (signed URL; no access token)",
+@router.get("/{documentId}/content", summary="Download a document (signed URL; no access token)", openapi_extra=PUBLIC,
             response_class=Response)
 def download(documentId: int, tenantId: int, expires: Expires, signature: Signature,
              rt: RuntimeDep) -> Response:

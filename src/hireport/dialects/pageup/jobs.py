@@ -4,13 +4,12 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlalchemy.orm import Session
 
 from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
+from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
 from hireport.kit.errors import InvalidInput
-from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DocumentOwner, Job, JobStatus
 from hireport.services import documents, jobs
@@ -32,7 +31,7 @@ class IdType(StrEnum):
 IdTypeQuery = Annotated[IdType, Query(alias="idType", description="Which id `jobId` is (default lJobID)")]
 
 
-def find_job(session: Session, caller: Caller, job_id: str, id_type: IdType) -> Job:
+def find_job(session: DbSession, caller: Caller, job_id: str, id_type: IdType) -> Job:
     if id_type == IdType.sExternalJobID:
         return jobs.get_by_external_id(session, caller, job_id)
     try:
@@ -62,12 +61,7 @@ def get_job(jobId: str, session: DbSession, caller: JobRead,
 def create_job(body: shapes.JobWrite, session: DbSession, rt: RuntimeDep, caller: JobWriteCaller) -> shapes.JobShape:
     """Creates a job (status draft unless `JobStatusID` says otherwise, reached through the job lifecycle).
     `JobID` becomes the job's sExternalJobID. Fields this API does not know are kept and returned."""
-    if not body.Title:
-        raise InvalidInput("Title is required", field="Title")
-    job = jobs.create(session, caller, _fields(body), clock=rt.clock)
-    status = _status(body.JobStatusID)
-    if status is not None:
-        jobs.update(session, caller, job, JobFields(), clock=rt.clock, status=status)
+    job = jobs.create_and_move(session, caller, _fields(body), clock=rt.clock, status=_status(body.JobStatusID))
     return views.job(job, [])
 
 

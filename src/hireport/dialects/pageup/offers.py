@@ -4,11 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from hireport.dialects.pageup import lookups, shapes, views
+from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.jobs import PageNumber, PageSize
+from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
-from hireport.kit.scopes import Scope
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DEFAULT_ACTION_TYPE
 from hireport.services import offers
@@ -34,14 +34,15 @@ def search_offers(session: DbSession, caller: OfferRead, offerAccepted: bool | N
                                                        processed=offerProcessed, action_type_id=action_type),
                           page=page, page_size=pageSize)
     return shapes.Page(Page=found.page, PageSize=found.page_size, TotalCount=found.total,
-                       Items=lookups.offer_shapes(session, caller, found.items, action_type_id=action_type))
+                       Items=views.offers(offers.views(session, caller, found.items), action_type_id=action_type))
 
 
 @router.get("/offers/{offerId}", summary="Get an offer")
 def get_offer(offerId: int, session: DbSession, caller: OfferRead,
               offerActionTypeId: ActionType = None) -> shapes.OfferShape:
     offer = offers.get(session, caller, offerId)
-    return lookups.offer_shapes(session, caller, [offer], action_type_id=offerActionTypeId or DEFAULT_ACTION_TYPE)[0]
+    return views.offer(offers.views(session, caller, [offer])[0],
+                       action_type_id=offerActionTypeId or DEFAULT_ACTION_TYPE)
 
 
 @router.get("/offers/{offerId}/onboardingform", summary="Get an offer's new-starter form answers")

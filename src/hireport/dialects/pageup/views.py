@@ -4,6 +4,7 @@ from typing import Any
 
 from hireport.dialects.pageup import shapes
 from hireport.models import Applicant, Application, Document, Job, JobStatus, Offer
+from hireport.services.offers import OfferView
 
 # PageUp's JobStatusID values are per-customer; hireport's are fixed and documented in the OpenAPI.
 JOB_STATUS_IDS: dict[JobStatus, str] = {
@@ -57,18 +58,22 @@ def application_form(a: Application, external_id: str | None) -> shapes.Applicat
         JobInfo=job_info(a.job_id, external_id), Answers=_answers(a.form_answers))
 
 
-def offer(o: Offer, a: Application, external_id: str | None, processed: list[int], docs: list[Document], *,
-          action_type_id: int = 0) -> shapes.OfferShape:
+def offers(found: list[OfferView], *, action_type_id: int = 0) -> list[shapes.OfferShape]:
+    return [offer(v, action_type_id=action_type_id) for v in found]
+
+
+def offer(v: OfferView, *, action_type_id: int = 0) -> shapes.OfferShape:
+    o, a, external_id, processed = v.offer, v.application, v.job_external_id, v.processed_action_types
     return shapes.OfferShape(
         OfferInfo=shapes.RefInfo(PUReferenceID=o.id), ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id),
         ApplicantInfo=shapes.RefInfo(PUReferenceID=a.applicant_id), JobInfo=job_info(a.job_id, external_id),
-        ParentOfferID=o.parent_offer_id or 0, OfferStatus=o.status, OfferAccepted=o.accepted_at is not None,
-        AcceptedDate=o.accepted_at, FormComplete=o.form_completed_at is not None,
+        ParentOfferID=o.parent_offer_id or 0, OfferStatus=o.status, OfferAccepted=v.accepted,
+        AcceptedDate=o.accepted_at, FormComplete=v.form_complete,
         FormCompletedDate=o.form_completed_at, OfferProcessed=action_type_id in processed,
         ProcessedOfferActionTypeIDs=processed, OfferMadeDate=o.offer_made_at, StartDate=o.start_date,
         EndDate=o.end_date, ProbationEndDate=o.probation_end_date, HoursPerWeek=o.hours_per_week,
         HoursPerMonth=o.hours_per_month, Comments=o.comments, PayScaleID=o.pay_scale_id, CreatedDate=o.created_at,
-        Documents=[document(d) for d in docs], **_extra(o.attributes),
+        Documents=[document(d) for d in v.documents], **_extra(o.attributes),
     )
 
 

@@ -1,0 +1,23 @@
+"""The token service's error shape, RFC 6749's: `{"error", "error_description"}`. Also the shape of
+anything at the root that no other dialect claims (`/healthz`, unknown paths)."""
+
+from pydantic import BaseModel
+from starlette.responses import JSONResponse, Response
+
+from hireport.kit.dialect import Problem
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+_CODES = {400: "invalid_request", 401: "invalid_client", 500: "server_error"}
+
+
+class ErrorBody(BaseModel):
+    error: str
+    error_description: str
+
+
+def render(problem: Problem) -> Response:
+    detail = problem.message
+    if problem.details:
+        detail += " (" + "; ".join(f"{d.get('field')}: {d.get('message')}" for d in problem.details) + ")"
+    body = {"error": _CODES.get(problem.status, problem.code), "error_description": detail}
+    return JSONResponse(body, status_code=problem.status, headers={**NO_STORE, **problem.headers})

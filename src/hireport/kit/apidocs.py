@@ -1,0 +1,99 @@
+"""Each dialect's API documentation: its OpenAPI, Swagger UI and ReDoc, served by hireport itself.
+
+The Swagger UI and ReDoc assets come from a pinned package (fastapi-offline) and are served at `/_docs`,
+so the pages work on a machine without internet. Each operation documents its real errors: the statuses
+the door and the dialect answer, in the dialect's error shape, and the credentials it needs.
+"""
+
+from pathlib import Path
+from typing import Any
+
+import fastapi_offline
+from fastapi import APIRouter, FastAPI
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import BaseRoute
+
+from hireport.kit.dialect import PUBLIC, Dialect
+
+ASSETS = "/_docs"
+_STATIC = Path(fastapi_offline.__file__).parent / "static"
+
+_DESCRIPTIONS = {
+    400: "The request breaks a rule: a parameter, the body, or a limit on either",
+    401: "No credential, or a bad, malformed or expired one",
+    403: "The credential (or the signed link) may not do this",
+    404: "No such record for this caller",
+    409: "Refused by a rule of the record's state",
+    413: "The body is larger than this endpoint takes (refused before it is read)",
+    431: "Too many or too large request headers",
+    500: "A fault of hireport's, logged with the request id",
+}
+_WRITES = frozenset({"post", "put", "patch", "delete"})
+
+
+def mount_assets(app: FastAPI) -> None:
+    app.mount(ASSETS, StaticFiles(directory=_STATIC), name="docs-assets")
+
+
+def add_docs(router: APIRouter, dialect: Dialect) -> None:
+    """`/openapi.json`, `/docs` and `/redoc` under the dialect's docs prefix (public routes)."""
+    base = dialect.docs_at[len(dialect.prefix):]
+    spec_url = dialect.docs_at + "/openapi.json"
+    cached: dict[str, Any] = {}
+
+    def openapi() -> JSONResponse:
+        if "spec" not in cached:
+            cached["spec"] = document(dialect, router.routes)
+        return JSONResponse(cached["spec"])
+
+    def swagger() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=spec_url, title=dialect.title,
+                                   swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{ASSETS}/favicon.png")
+
+    def redoc() -> HTMLResponse:
+        return get_redoc_html(openapi_url=spec_url, title=dialect.title, redoc_js_url=f"{ASSETS}/redoc.standalone.js",
+                              redoc_favicon_url=f"{ASSETS}/favicon.png", with_google_fonts=False)
+
+    for path, endpoint in (("/openapi.json", openapi), ("/docs", swagger), ("/redoc", redoc)):
+        router.add_api_route(base + path, endpoint, include_in_schema=False, openapi_extra=PUBLIC)
+
+
+def document(dialect: Dialect, routes: list[BaseRoute]) -> dict[str, Any]:
+    spec = get_openapi(title=dialect.title, version=dialect.version, description=dialect.description, routes=routes)
+    components = spec.setdefault("components", {})
+    schemas = components.setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(unused, None)
+    error_schema = dialect.error_model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schemas.update(error_schema.pop("$defs", {}))
+    name = dialect.error_model.__name__
+    schemas[name] = error_schema
+    if dialect.security_schemes:
+        components["securitySchemes"] = dict(dialect.security_schemes)
+    for path, operations in spec.get("paths", {}).items():
+        for method, operation in operations.items():
+            public = operation.get("security") == [] or dialect.authenticate is None
+            if not public:
+                operation["security"] = [{scheme: []} for scheme in dialect.security_schemes]
+            responses = operation.setdefault("responses", {})
+            responses.pop("422", None)
+            statuses = {400, 413, 431, 500, *dialect.error_statuses}
+            if "{" in path or method in _WRITES:  # an id in the path, or one the body refers to
+                statuses.add(404)
+            if not public:
+                statuses |= {401, 403}
+            elif any(p.get("name") == "signature" for p in operation.get("parameters", [])):
+                statuses.add(403)  # a signed link is its own credential
+            if method in _WRITES:
+                statuses.add(409)
+            for status in sorted(statuses):
+                responses.setdefault(str(status), {
+                    "description": _DESCRIPTIONS.get(status, "Refused"),
+                    "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
+                })
+    return spec

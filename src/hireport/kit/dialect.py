@@ -1,0 +1,132 @@
+"""The dialect contract: what a vendor API declares so that hireport can serve it.
+
+A dialect is one vendor's wire format over the vendor-neutral services. It declares its name, where it is
+mounted, its routers, how it authenticates a request (before any body is read), the scopes it registers,
+how it renders an error, and its vocabulary: how the core's neutral field names are spelled on its wire
+(a PageUp client hears `NewPositions` where a Gupy client hears `numVacancies`). `hireport.app` mounts
+the dialects from one list; the edge (`hireport.kit.door`), the error handlers and the API docs are the
+same for all of them. See docs/dialects.md.
+
+Routes are authenticated by default; a public route says so with `openapi_extra=PUBLIC`. A route that
+takes document-sized bodies says so with `openapi_extra=DOCUMENT_BODY` (others take small JSON bodies).
+"""
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.routing import APIRoute, iter_route_contexts
+from pydantic import BaseModel
+from starlette.datastructures import Headers
+from starlette.responses import Response
+from starlette.routing import compile_path
+
+from hireport.kit.auth import Caller
+from hireport.kit.errors import DomainError
+from hireport.kit.runtime import Runtime
+from hireport.kit.scopes import ScopeSpec, register
+
+PUBLIC: dict[str, Any] = {"security": []}
+DOCUMENT_BODY: dict[str, Any] = {"x-body": "document"}
+
+Authenticate = Callable[[Runtime, Headers], Awaitable[Caller]]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An error as a dialect is asked to render it: status, a neutral code, and the message and field
+    names already spelled in the dialect's words."""
+
+    status: int
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+    headers: dict[str, str]
+    request_id: str
+
+
+Render = Callable[[Problem], Response]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    title: str
+    prefix: str                               # where its routes are mounted ("" for the root)
+    routers: tuple[APIRouter, ...]
+    render: Render                             # its error shape
+    error_model: type[BaseModel]               # that shape, for the API docs
+    description: str = ""
+    version: str = "1"
+    authenticate: Authenticate | None = None   # None: every route is public
+    scopes: tuple[ScopeSpec, ...] = ()
+    vocabulary: Mapping[str, str] = field(default_factory=dict)
+    security_schemes: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    docs_prefix: str | None = None             # where /openapi.json, /docs, /redoc live (default: prefix)
+    error_statuses: tuple[int, ...] = ()       # statuses this dialect adds to every operation (e.g. 429)
+    setup: Callable[[Runtime], None] | None = None  # per-runtime state, e.g. a rate limiter
+
+    def __post_init__(self) -> None:
+        register(ScopeSpec(s.name, s.holders, self.name) for s in self.scopes)
+
+    @property
+    def docs_at(self) -> str:
+        return self.prefix if self.docs_prefix is None else self.docs_prefix
+
+    def owns(self, path: str) -> bool:
+        return not self.prefix or path == self.prefix or path.startswith(self.prefix + "/")
+
+    def spell(self, neutral: str) -> str:
+        """A neutral field name or path (`results[0].report_link`) in this dialect's words."""
+        return _NAME.sub(lambda m: self.vocabulary.get(m[0], m[0]), neutral)
+
+    def problem(self, exc: DomainError, request_id: str) -> Problem:
+        fields = {str(d.get("field")) for d in exc.details if d.get("field")}
+
+        def words(text: str) -> str:
+            # `{name}` marks a neutral field name inside a message
+            return _MARKED.sub(lambda m: self.spell(m[1]) if m[1] in fields or m[1] in self.vocabulary
+                               else m[1], text)
+
+        details = [{**d, "field": self.spell(str(d["field"])) if d.get("field") else d.get("field"),
+                    "message": words(str(d.get("message", exc.message)))} for d in exc.details]
+        headers = dict(exc.headers)
+        if exc.status_code == 401 and self.authenticate is not None:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return Problem(exc.status_code, exc.code, words(exc.message), details, headers, request_id)
+
+    def respond(self, exc: DomainError, request_id: str) -> Response:
+        return self.render(self.problem(exc, request_id))
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_MARKED = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    """What the edge must know of one route before it is routed."""
+
+    pattern: re.Pattern[str]
+    methods: frozenset[str]
+    public: bool
+    document_body: bool
+
+
+def api_routes(routes: list[Any]) -> list[tuple[str, APIRoute]]:
+    """Every API route below `routes` (included routers flattened), with its full path."""
+    return [(str(context.path), context.original_route) for context in iter_route_contexts(routes)
+            if isinstance(context.original_route, APIRoute)]
+
+
+def route_rules(routes: list[Any]) -> list[RouteRule]:
+    """The routes that differ from the default (authenticated, small JSON bodies)."""
+    rules = []
+    for path, route in api_routes(routes):
+        extra = route.openapi_extra or {}
+        public, document = extra.get("security") == [], extra.get("x-body") == "document"
+        if public or document:
+            rules.append(RouteRule(compile_path(path)[0], frozenset(route.methods or ()), public, document))
+    return rules

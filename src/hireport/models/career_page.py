@@ -1,0 +1,17 @@
+from datetime import datetime
+
+from sqlalchemy import Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from hireport.models.base import Base, TenantScoped
+
+
+class CareerPage(TenantScoped, Base):
+    """A tenant's careers site, where published jobs appear."""
+
+    __tablename__ = "career_pages"
+    __table_args__ = (Index("ix_career_pages_tenant", "tenant_id", "id"),)
+
+    name: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
