@@ -1,12 +1,17 @@
 """`hireport serve` as a process, used over loopback with a plain HTTP client, as a user would."""
 
 import json
+import os
+import subprocess
 import time
+from pathlib import Path
 
 import httpx
 import jwt
+import pytest
 
-from tests.served import Server, run_cli
+from tests.postgres import free_port
+from tests.served import HIREPORT, Server, run_cli
 
 
 def test_a_token_over_http_from_a_served_hireport(server: Server):
@@ -92,3 +97,28 @@ def test_concurrent_writers_lose_nothing(server: Server):
                 break
     created = [t for t in titles if t.startswith("writer ")]
     assert sorted(created) == sorted(f"writer {n} job {i}" for n in range(8) for i in range(15))
+
+
+@pytest.mark.serve
+def test_links_follow_the_port_when_no_public_url_is_set(tmp_path: Path):
+    """`scripts/start` on another port: the issuer, discovery and signed links name the port served on."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "HIREPORT_PUBLIC_BASE_URL"}
+    env |= {"HIREPORT_DATA_DIR": str(tmp_path / "data"), "HIREPORT_PORT": str(port)}
+    demo = json.loads(run_cli(env, "demo", "--json").stdout)
+    assert demo["base_url"] == f"http://127.0.0.1:{port}"
+    process = subprocess.Popen([*HIREPORT, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                discovery = httpx.get(f"http://127.0.0.1:{port}/.well-known/openid-configuration", timeout=1)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        assert discovery.json()["issuer"] == f"http://127.0.0.1:{port}"
+        assert discovery.json()["token_endpoint"] == f"http://127.0.0.1:{port}/connect/token"
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

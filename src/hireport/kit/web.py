@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -22,7 +23,7 @@ from starlette.responses import Response
 
 from hireport.kit.auth import Caller
 from hireport.kit.dialect import Dialect, Problem
-from hireport.kit.errors import BY_STATUS, DomainError, Unauthenticated
+from hireport.kit.errors import BY_STATUS, DomainError, InvalidInput, Unauthenticated
 from hireport.kit.runtime import Runtime
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -83,6 +84,14 @@ def install_error_handlers(app: FastAPI) -> None:
                    for err in exc.errors()]
         problem = Problem(400, "invalid_input", "The request is invalid.", details, {}, request_id_of(request))
         return dialect_of(request).render(problem)
+
+    @app.exception_handler(ValidationError)
+    async def _model(request: Request, exc: ValidationError) -> Response:
+        # A service's input model refused what a dialect passed on: its fields are neutral, so spelled.
+        details = [{"field": ".".join(str(p) for p in err["loc"]) or None, "message": err["msg"]}
+                   for err in exc.errors()]
+        return dialect_of(request).respond(InvalidInput("The request is invalid.", details=details),
+                                           request_id_of(request))
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:

@@ -1,7 +1,7 @@
 """Jobs (requisitions): create, read, list and update, with vendor-only fields kept in `attributes`."""
 
 import secrets
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import INT32_MAX, Int32, UtcDatetime
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
@@ -17,6 +18,7 @@ from hireport.models import Job, JobStatus
 from hireport.services import career_pages, job_status
 
 TALENT_POOL = "vacancy_type_talent_pool"
+NOT_NULL = ("title", "code", "quick_apply", "custom_fields")  # a job always has them: they can change, not go
 
 
 class JobFields(BaseModel):
@@ -27,13 +29,13 @@ class JobFields(BaseModel):
     code: str | None = Field(default=None, min_length=1, max_length=100)
     description: str | None = None
     summary: str | None = None
-    num_vacancies: int | None = Field(default=None, ge=0)
-    replacement_positions: int | None = Field(default=None, ge=0)
+    num_vacancies: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    replacement_positions: int | None = Field(default=None, ge=0, le=INT32_MAX)
     job_type: str | None = None
     publication_type: str | None = None
-    department_id: int | None = None
-    role_id: int | None = None
-    branch_id: int | None = None
+    department_id: Int32 | None = None
+    role_id: Int32 | None = None
+    branch_id: Int32 | None = None
     site_id: str | None = None
     division_code: str | None = Field(default=None, max_length=100)
     owner_user_id: str | None = None
@@ -41,10 +43,10 @@ class JobFields(BaseModel):
     salary: float | None = None
     hiring_deadline: date | None = None
     application_deadline: date | None = None
-    needed_date: datetime | None = None
-    position_start: datetime | None = None
-    position_end: datetime | None = None
-    expires_at: datetime | None = None
+    needed_date: UtcDatetime | None = None
+    position_start: UtcDatetime | None = None
+    position_end: UtcDatetime | None = None
+    expires_at: UtcDatetime | None = None
     quick_apply: bool | None = None
     cancel_reason: str | None = None
     custom_fields: list[dict[str, Any]] | None = None
@@ -92,6 +94,9 @@ def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clo
     if fields.quick_apply is not None and fields.quick_apply != job.quick_apply:
         raise InvalidInput("{quick_apply} cannot change once the job exists", field="quick_apply")
     changes = fields.model_dump(exclude_unset=True)
+    cleared = [name for name in NOT_NULL if name in changes and changes[name] is None]
+    if cleared:
+        raise InvalidInput(f"{{{cleared[0]}}} cannot be null", field=cleared[0])
     attributes = changes.pop("attributes", None)
     for name, value in changes.items():
         setattr(job, name, value)

@@ -2,7 +2,6 @@
 then processed by downstream systems, once per offer action type."""
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -10,6 +9,7 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import UtcDatetime
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
@@ -22,10 +22,10 @@ from hireport.services.applications import FormAnswer
 class OfferFields(BaseModel):
     status: str = Field(default="Offered", min_length=1, max_length=64)
     parent_offer_id: int | None = None
-    offer_made_at: datetime | None = None
-    start_date: datetime | None = None
-    end_date: datetime | None = None
-    probation_end_date: datetime | None = None
+    offer_made_at: UtcDatetime | None = None
+    start_date: UtcDatetime | None = None
+    end_date: UtcDatetime | None = None
+    probation_end_date: UtcDatetime | None = None
     hours_per_week: float | None = Field(default=None, ge=0)
     hours_per_month: float | None = Field(default=None, ge=0)
     comments: str | None = None

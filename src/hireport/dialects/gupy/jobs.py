@@ -34,7 +34,8 @@ def create_job(body: shapes.JobCreate, session: DbSession, rt: RuntimeDep, calle
 
 
 @router.get("", summary="List jobs")
-def list_jobs(session: DbSession, caller: JobsRead, code: str | None = None, name: str | None = None,
+def list_jobs(session: DbSession, caller: JobsRead, code: Annotated[str | None, Query(max_length=100)] = None,
+              name: Annotated[str | None, Query(max_length=255)] = None,
               status: JobStatus | None = None, page: PageNumber = 1, perPage: PerPage = 10,
               ) -> shapes.Page[shapes.Job]:
     found = jobs.search(session, caller, page=page, page_size=perPage, code=code, name=name, status=status)

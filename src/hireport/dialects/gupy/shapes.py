@@ -7,6 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
+from hireport.kit.bounds import INT32_MAX, Int32
 from hireport.models import JobStatus
 
 T = TypeVar("T")
@@ -71,10 +72,10 @@ class JobPatch(BaseModel):
     code: str | None = Field(default=None, min_length=1, max_length=100)
     type: JobType | None = None
     publicationType: PublicationType | None = None
-    numVacancies: int | None = Field(default=None, ge=0)
-    departmentId: int | None = None
-    roleId: int | None = None
-    branchId: int | None = None
+    numVacancies: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    departmentId: Int32 | None = None
+    roleId: Int32 | None = None
+    branchId: Int32 | None = None
     quickApply: bool | None = None
     hiringDeadline: date | None = None
     applicationDeadline: date | None = None
@@ -106,9 +107,9 @@ class JobCreate(JobPatch):
     name: str = Field(min_length=1, max_length=255)
     type: JobType
     publicationType: PublicationType
-    numVacancies: int = Field(ge=0)
-    departmentId: int
-    roleId: int
+    numVacancies: int = Field(ge=0, le=INT32_MAX)
+    departmentId: Int32
+    roleId: Int32
     status: None = Field(default=None, description="Not accepted: a new job is always a draft")
 
 

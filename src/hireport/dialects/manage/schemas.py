@@ -5,6 +5,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from hireport.kit.bounds import INT32_MAX
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus
 from hireport.services.applications import FormAnswer
 from hireport.services.offers import OfferFields
@@ -22,7 +23,7 @@ class PageOf(BaseModel, Generic[T]):
 
 
 class TenantCreate(BaseModel):
-    id: int = Field(gt=0, description="The tenant id integrators use, e.g. 218")
+    id: int = Field(gt=0, le=INT32_MAX, description="The tenant id integrators use, e.g. 218")
     name: str = Field(min_length=1, max_length=200)
 
 

@@ -9,6 +9,7 @@ from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.jobs import PageNumber, PageSize
 from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import INT32_MAX
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DEFAULT_ACTION_TYPE
 from hireport.services import offers
@@ -18,7 +19,8 @@ router = APIRouter(prefix="/{tenantId}/recruitment/hire", tags=["Offer"])
 
 OfferRead = Annotated[Caller, Depends(hire(Scope.offer_read))]
 OfferWrite = Annotated[Caller, Depends(hire(Scope.offer_write))]
-ActionType = Annotated[int | None, Query(ge=0, description="Each offer action type keeps its own processed flag")]
+ActionType = Annotated[int | None, Query(ge=0, le=INT32_MAX,
+                                         description="Each offer action type keeps its own processed flag")]
 
 
 @router.get("/offers", summary="Search offers")

@@ -6,7 +6,9 @@ Where PageUp's public material is silent the shapes are hireport's choice, state
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from hireport.kit.bounds import INT32_MAX, in_utc
 
 T = TypeVar("T")
 
@@ -23,7 +25,8 @@ def _from_wire(value: Any) -> Any:
     return value
 
 
-Date = Annotated[datetime, BeforeValidator(_from_wire), PlainSerializer(to_wire, return_type=str)]
+Date = Annotated[datetime, BeforeValidator(_from_wire), AfterValidator(in_utc),
+                 PlainSerializer(to_wire, return_type=str)]
 # PageUp's ids travel as strings; a client that sends a number is understood all the same.
 StrId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
 
@@ -68,8 +71,8 @@ class JobWrite(Shape):
     Title: str | None = Field(default=None, min_length=1, max_length=255)
     JobStatusID: StrId | None = Field(default=None, description="See the job status table in the API description")
     OwnerUserID: StrId | None = None
-    NewPositions: int | None = Field(default=None, ge=0)
-    ReplacementPositions: int | None = Field(default=None, ge=0)
+    NewPositions: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    ReplacementPositions: int | None = Field(default=None, ge=0, le=INT32_MAX)
     NeededDate: Date | None = None
     PositionStart: Date | None = None
     PositionEnd: Date | None = None
