@@ -4,7 +4,9 @@ Two measurements, in-process on a real (temporary) SQLite database:
 1. `change_order_of_merit` ranking N applications of one job, N = 250, 500, 1,000 (the cap);
 2. the duplicate check alone (`applications.duplicated`), on 1k, 10k and 100k ids with one duplicate at
    the end (above the cap a request is refused before this check, so it is called directly).
-Each line prints the time per item and its ratio to the smallest size: about 1.0 everywhere is linear.
+Each line prints the time per item and its ratio to the smallest size: flat (about 1.0) is linear, and
+below 1.0 is a fixed cost per request (the transaction, the query for the job's ranking) spread over more
+items; quadratic work would double the ratio with every doubling of N.
 
     .venv/bin/python -m bench.merit [--repeat 5]
 """

@@ -83,13 +83,14 @@ def document(dialect: Dialect, routes: list[BaseRoute]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             statuses = {400, 413, 431, 500, *dialect.error_statuses}
-            if "{" in path or method in _WRITES:  # an id in the path, or one the body refers to
+            records = dialect.authenticate is not None  # the token service keeps no records of a caller's
+            if records and ("{" in path or method in _WRITES):  # an id in the path, or one the body names
                 statuses.add(404)
             if not public:
                 statuses |= {401, 403}
             elif any(p.get("name") == "signature" for p in operation.get("parameters", [])):
                 statuses.add(403)  # a signed link is its own credential
-            if method in _WRITES:
+            if records and method in _WRITES:
                 statuses.add(409)
             for status in sorted(statuses):
                 responses.setdefault(str(status), {

@@ -46,6 +46,12 @@ class Problem:
     headers: dict[str, str]
     request_id: str
 
+    def summary(self) -> str:
+        """The message with every field's problem, on one line (for shapes that have one text)."""
+        if not self.details:
+            return self.message
+        return self.message + " (" + "; ".join(f"{d.get('field')}: {d.get('message')}" for d in self.details) + ")"
+
 
 Render = Callable[[Problem], Response]
 

@@ -1,11 +1,10 @@
 """Applicants: the people who apply."""
 
-from typing import Any
-
 from pydantic import BaseModel, EmailStr, Field
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import Attributes
 from hireport.kit.clock import Clock
 from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.tenancy import get_scoped, scoped
@@ -16,9 +15,9 @@ class ApplicantFields(BaseModel):
     first_name: str = Field(min_length=1, max_length=100)
     middle_name: str | None = Field(default=None, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    email: EmailStr
+    email: EmailStr = Field(max_length=320)
     phone: str | None = Field(default=None, max_length=50)
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    attributes: Attributes = Field(default_factory=dict)
 
 
 def create(session: Session, caller: Caller, fields: ApplicantFields, *, clock: Clock) -> Applicant:

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import Attributes, Finite, Name, RowId
 from hireport.kit.clock import Clock
 from hireport.kit.errors import InvalidInput
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
@@ -23,16 +24,16 @@ class FormAnswer(BaseModel):
 
 
 class ApplicationFields(BaseModel):
-    job_id: int
-    applicant_id: int
+    job_id: RowId
+    applicant_id: RowId
     status: ApplicationStatus = ApplicationStatus.in_process
     status_code: str | None = Field(default=None, max_length=64)
-    score: float | None = None
+    score: Finite | None = None
     source: str | None = Field(default=None, max_length=100)
     current_step: str | None = Field(default=None, max_length=100)
-    tags: list[str] = Field(default_factory=list)
-    form_answers: list[FormAnswer] = Field(default_factory=list)
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    tags: list[Name] = Field(default_factory=list, max_length=50)
+    form_answers: list[FormAnswer] = Field(default_factory=list, max_length=200)
+    attributes: Attributes = Field(default_factory=dict)
 
 
 def create(session: Session, caller: Caller, fields: ApplicationFields, *, clock: Clock) -> Application:

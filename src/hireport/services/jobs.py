@@ -2,14 +2,13 @@
 
 import secrets
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
-from hireport.kit.bounds import INT32_MAX, Int32, UtcDatetime
+from hireport.kit.bounds import Attributes, Count, Id32, Int32, LongText, Money, UtcDatetime
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
@@ -19,6 +18,7 @@ from hireport.services import career_pages, job_status
 
 TALENT_POOL = "vacancy_type_talent_pool"
 NOT_NULL = ("title", "code", "quick_apply", "custom_fields")  # a job always has them: they can change, not go
+MAX_CUSTOM_FIELDS = 100
 
 
 class JobFields(BaseModel):
@@ -27,20 +27,20 @@ class JobFields(BaseModel):
     title: str | None = Field(default=None, min_length=1, max_length=255)
     external_id: str | None = Field(default=None, max_length=100)
     code: str | None = Field(default=None, min_length=1, max_length=100)
-    description: str | None = None
-    summary: str | None = None
-    num_vacancies: int | None = Field(default=None, ge=0, le=INT32_MAX)
-    replacement_positions: int | None = Field(default=None, ge=0, le=INT32_MAX)
-    job_type: str | None = None
-    publication_type: str | None = None
+    description: LongText | None = None
+    summary: LongText | None = None
+    num_vacancies: Count | None = None
+    replacement_positions: Count | None = None
+    job_type: str | None = Field(default=None, max_length=64)
+    publication_type: str | None = Field(default=None, max_length=16)
     department_id: Int32 | None = None
     role_id: Int32 | None = None
     branch_id: Int32 | None = None
-    site_id: str | None = None
+    site_id: str | None = Field(default=None, max_length=100)
     division_code: str | None = Field(default=None, max_length=100)
-    owner_user_id: str | None = None
-    career_page_id: int | None = None
-    salary: float | None = None
+    owner_user_id: str | None = Field(default=None, max_length=100)
+    career_page_id: Id32 | None = None
+    salary: Money | None = None
     hiring_deadline: date | None = None
     application_deadline: date | None = None
     needed_date: UtcDatetime | None = None
@@ -48,9 +48,9 @@ class JobFields(BaseModel):
     position_end: UtcDatetime | None = None
     expires_at: UtcDatetime | None = None
     quick_apply: bool | None = None
-    cancel_reason: str | None = None
-    custom_fields: list[dict[str, Any]] | None = None
-    attributes: dict[str, Any] | None = None
+    cancel_reason: str | None = Field(default=None, max_length=100)
+    custom_fields: list[Attributes] | None = Field(default=None, max_length=MAX_CUSTOM_FIELDS)
+    attributes: Attributes | None = None
 
 
 def create(session: Session, caller: Caller, fields: JobFields, *, clock: Clock,

@@ -2,14 +2,13 @@
 then processed by downstream systems, once per offer action type."""
 
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel, Field
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
-from hireport.kit.bounds import UtcDatetime
+from hireport.kit.bounds import Attributes, Finite, LongText, RowId, UtcDatetime
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
@@ -21,16 +20,16 @@ from hireport.services.applications import FormAnswer
 
 class OfferFields(BaseModel):
     status: str = Field(default="Offered", min_length=1, max_length=64)
-    parent_offer_id: int | None = None
+    parent_offer_id: RowId | None = None
     offer_made_at: UtcDatetime | None = None
     start_date: UtcDatetime | None = None
     end_date: UtcDatetime | None = None
     probation_end_date: UtcDatetime | None = None
-    hours_per_week: float | None = Field(default=None, ge=0)
-    hours_per_month: float | None = Field(default=None, ge=0)
-    comments: str | None = None
+    hours_per_week: Finite | None = Field(default=None, ge=0, le=168)
+    hours_per_month: Finite | None = Field(default=None, ge=0, le=744)
+    comments: LongText | None = None
     pay_scale_id: str | None = Field(default=None, max_length=100)
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    attributes: Attributes = Field(default_factory=dict)
 
 
 def create(session: Session, caller: Caller, application_id: int, fields: OfferFields, *,

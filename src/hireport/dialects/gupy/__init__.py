@@ -18,7 +18,14 @@ enabled for the endpoint (a revoked token may work for up to 10 more seconds).
 
 **Errors**: `{"title": "...", "detail": "...", "status": N}` with 400, 401, 403, 404, 409, 429.
 
-**Paging**: `page` (from 1), `perPage` (max 100); lists answer `{"results", "totalResults", "page", "totalPages"}`.
+**Paging**: `page` (from 1 to 1,000,000), `perPage` (max 100); lists answer `{"results", "totalResults", "page",
+"totalPages"}`.
+
+**Values**: `jobId`, `applicationId` and `templateId` from 1 to 2^63 - 1; `careerPageId` from 1 to 2^31 - 1;
+`numVacancies` from 0 and `departmentId`, `roleId`, `branchId` within 32 bits; strings no longer than their
+field's `maxLength` (`name` and `code` not empty); at most 100 `customFields`; dates are `YYYY-MM-DD`.
+`customFields: null` is a 400: a job always has its list of custom fields (send `[]` to empty it). Anything
+else is a 400.
 
 **Job lifecycle** (`PATCH` with `status`; the other fields of the same request apply first):
 * draft → waiting_approval | approved | disapproved: `numVacancies` > 0 and a `description`;

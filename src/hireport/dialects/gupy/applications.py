@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 
 from hireport.dialects.gupy import shapes
 from hireport.dialects.gupy.auth import endpoint
-from hireport.dialects.gupy.jobs import PageNumber, PerPage
+from hireport.dialects.gupy.jobs import PerPage
 from hireport.dialects.gupy.scopes import Scope
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import PageNumber, RowId
 from hireport.kit.errors import InvalidInput
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import Applicant, Application, ApplicationStatus, Job, Message
@@ -24,10 +25,12 @@ MessagesWrite = Annotated[Caller, Depends(endpoint(Scope.messages_write))]
 
 @router.get("", tags=["Applications"], summary="List a job's applications")
 def list_applications(
-    jobId: int, session: DbSession, caller: ApplicationsRead,
+    jobId: RowId, session: DbSession, caller: ApplicationsRead,
     status: ApplicationStatus | None = None,
-    order: Annotated[str, Query(description="`id`, `score` or `createdAt`, then `asc` or `desc`")] = "id asc",
-    fields: Annotated[str | None, Query(description="Comma-separated fields to return (default: all)")] = None,
+    order: Annotated[str, Query(max_length=20,
+                                description="`id`, `score` or `createdAt`, then `asc` or `desc`")] = "id asc",
+    fields: Annotated[str | None, Query(min_length=1, max_length=500,
+                                        description="Comma-separated fields to return (default: all)")] = None,
     page: PageNumber = 1, perPage: PerPage = 10,
 ) -> JSONResponse:
     job = jobs.get(session, caller, jobId)
@@ -47,7 +50,7 @@ def list_applications(
 
 @router.post("/{applicationId}/messages", status_code=status.HTTP_201_CREATED, tags=["Messages"],
              summary="Send a template e-mail to the candidate")
-def send_message(jobId: int, applicationId: int, body: shapes.MessageCreate, session: DbSession,
+def send_message(jobId: RowId, applicationId: RowId, body: shapes.MessageCreate, session: DbSession,
                  rt: RuntimeDep, caller: MessagesWrite) -> shapes.Message:
     """Renders the template for this candidate and queues the e-mail; it is sent once this request has been
     committed. `allowReply: false` sends it from the no-reply address."""

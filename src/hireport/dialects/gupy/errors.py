@@ -17,8 +17,5 @@ class ErrorBody(BaseModel):
 
 
 def render(problem: Problem) -> Response:
-    detail = problem.message
-    if problem.details:
-        detail += " (" + "; ".join(f"{d.get('field')}: {d.get('message')}" for d in problem.details) + ")"
-    body = {"title": TITLES.get(problem.status, "Error"), "detail": detail, "status": problem.status}
+    body = {"title": TITLES.get(problem.status, "Error"), "detail": problem.summary(), "status": problem.status}
     return JSONResponse(body, status_code=problem.status, headers=problem.headers)

@@ -8,6 +8,7 @@ from hireport.dialects.gupy import shapes
 from hireport.dialects.gupy.auth import endpoint
 from hireport.dialects.gupy.scopes import Scope
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import PageNumber, RowId
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import Job, JobStatus
 from hireport.services import jobs
@@ -17,7 +18,6 @@ router = APIRouter(prefix="/v1/jobs", tags=["Jobs"])
 
 JobsRead = Annotated[Caller, Depends(endpoint(Scope.jobs_read))]
 JobsWrite = Annotated[Caller, Depends(endpoint(Scope.jobs_write))]
-PageNumber = Annotated[int, Query(ge=1)]
 PerPage = Annotated[int, Query(ge=1, le=100)]
 
 _NEUTRAL = {"name": "title", "code": "code", "type": "job_type", "publicationType": "publication_type",
@@ -34,8 +34,9 @@ def create_job(body: shapes.JobCreate, session: DbSession, rt: RuntimeDep, calle
 
 
 @router.get("", summary="List jobs")
-def list_jobs(session: DbSession, caller: JobsRead, code: Annotated[str | None, Query(max_length=100)] = None,
-              name: Annotated[str | None, Query(max_length=255)] = None,
+def list_jobs(session: DbSession, caller: JobsRead,
+              code: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+              name: Annotated[str | None, Query(min_length=1, max_length=255)] = None,
               status: JobStatus | None = None, page: PageNumber = 1, perPage: PerPage = 10,
               ) -> shapes.Page[shapes.Job]:
     found = jobs.search(session, caller, page=page, page_size=perPage, code=code, name=name, status=status)
@@ -44,12 +45,12 @@ def list_jobs(session: DbSession, caller: JobsRead, code: Annotated[str | None, 
 
 
 @router.get("/{jobId}", summary="Get a job")
-def get_job(jobId: int, session: DbSession, caller: JobsRead) -> shapes.Job:
+def get_job(jobId: RowId, session: DbSession, caller: JobsRead) -> shapes.Job:
     return view(jobs.get(session, caller, jobId))
 
 
 @router.patch("/{jobId}", summary="Update a job")
-def update_job(jobId: int, body: shapes.JobPatch, session: DbSession, rt: RuntimeDep,
+def update_job(jobId: RowId, body: shapes.JobPatch, session: DbSession, rt: RuntimeDep,
                caller: JobsWrite) -> shapes.Job:
     """Any subset of the fields, plus `status`, moved through the lifecycle with the fields of the same
     request applied first. A refused move is a 409 whose `detail` names the rule."""

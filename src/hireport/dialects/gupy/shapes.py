@@ -7,7 +7,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-from hireport.kit.bounds import INT32_MAX, Int32
+from hireport.kit.bounds import Count, Id32, Int32, LongText, RowId
 from hireport.models import JobStatus
 
 T = TypeVar("T")
@@ -47,7 +47,7 @@ class CancelReason(StrEnum):
 
 
 class CustomField(BaseModel):
-    id: str | None = None
+    id: str | None = Field(default=None, min_length=1, max_length=100)
     value: Any = None
 
 
@@ -72,33 +72,33 @@ class JobPatch(BaseModel):
     code: str | None = Field(default=None, min_length=1, max_length=100)
     type: JobType | None = None
     publicationType: PublicationType | None = None
-    numVacancies: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    numVacancies: Count | None = None
     departmentId: Int32 | None = None
     roleId: Int32 | None = None
     branchId: Int32 | None = None
     quickApply: bool | None = None
     hiringDeadline: date | None = None
     applicationDeadline: date | None = None
-    description: str | None = None
-    careerPageId: int | None = None
-    customFields: list[CustomField] | None = None
+    description: LongText | None = None
+    careerPageId: Id32 | None = None
+    customFields: list[CustomField] | None = Field(default=None, max_length=100)
     cancelReason: CancelReason | None = None
     status: JobStatus | None = None
-    templateId: int | None = None
-    responsibilities: str | None = None
-    prerequisites: str | None = None
-    additionalInformation: str | None = None
-    notes: str | None = None
-    addressStreet: str | None = None
-    addressNumber: str | None = None
-    addressComplement: str | None = None
-    addressDistrict: str | None = None
-    addressCity: str | None = None
-    addressState: str | None = None
-    addressStateShortName: str | None = None
-    addressCountry: str | None = None
-    addressCountryShortName: str | None = None
-    addressZipCode: str | None = None
+    templateId: RowId | None = None
+    responsibilities: LongText | None = None
+    prerequisites: LongText | None = None
+    additionalInformation: LongText | None = None
+    notes: LongText | None = None
+    addressStreet: str | None = Field(default=None, max_length=200)
+    addressNumber: str | None = Field(default=None, max_length=20)
+    addressComplement: str | None = Field(default=None, max_length=200)
+    addressDistrict: str | None = Field(default=None, max_length=200)
+    addressCity: str | None = Field(default=None, max_length=200)
+    addressState: str | None = Field(default=None, max_length=200)
+    addressStateShortName: str | None = Field(default=None, max_length=10)
+    addressCountry: str | None = Field(default=None, max_length=200)
+    addressCountryShortName: str | None = Field(default=None, max_length=10)
+    addressZipCode: str | None = Field(default=None, max_length=20)
 
 
 class JobCreate(JobPatch):
@@ -107,7 +107,7 @@ class JobCreate(JobPatch):
     name: str = Field(min_length=1, max_length=255)
     type: JobType
     publicationType: PublicationType
-    numVacancies: int = Field(ge=0, le=INT32_MAX)
+    numVacancies: Count
     departmentId: Int32
     roleId: Int32
     status: None = Field(default=None, description="Not accepted: a new job is always a draft")
@@ -170,7 +170,7 @@ class Application(BaseModel):
 
 
 class MessageCreate(BaseModel):
-    templateId: int
+    templateId: RowId
     allowReply: bool = True
 
 

@@ -12,6 +12,11 @@ hireport's own API for operators: tenants, partners, clients, and every record a
   when hireport first starts; `hireport operators create` makes more.
 * JSON is snake_case. Lists page by cursor: `?limit=50&cursor=...`; the answer's `next_cursor` is the next
   page's `cursor`, null on the last page.
+* Datetimes must carry their zone (`2024-07-11T09:30:00+01:00` or `...Z`): one without is a 400, as is
+  one whose UTC time falls outside years 1 to 9999. Answers are in UTC.
+* Values are checked against what hireport keeps: row ids from 1 to 2^63 - 1, tenant and operator ids
+  and counts within 32 bits, strings no longer than their field's `maxLength`, at most 100 keys in
+  `attributes` and `settings`. Anything else is a 400.
 * Every error is `{"error": {"code", "message", "details"}}` with 400, 401, 403, 404, 409, 413 or 431.
 """
 

@@ -1,6 +1,8 @@
 """Tenants, partners and clients."""
 
-from fastapi import APIRouter, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, status
 
 from hireport.dialects.manage.auth import Operator
 from hireport.dialects.manage.schemas import (
@@ -16,11 +18,15 @@ from hireport.dialects.manage.schemas import (
     TenantRead,
     TenantUpdate,
 )
+from hireport.kit.bounds import Id32
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import OAuthClient
 from hireport.services import identity
 
 router = APIRouter()
+
+PartnerCode = Annotated[str, Path(min_length=1, max_length=50)]
+ClientId = Annotated[str, Path(min_length=1, max_length=100)]
 
 
 @router.post("/tenants", status_code=status.HTTP_201_CREATED, tags=["tenants"])
@@ -30,7 +36,7 @@ def create_tenant(body: TenantCreate, session: DbSession, rt: RuntimeDep, _: Ope
 
 
 @router.patch("/tenants/{tenant_id}", tags=["tenants"])
-def update_tenant(tenant_id: int, body: TenantUpdate, session: DbSession, _: Operator) -> TenantRead:
+def update_tenant(tenant_id: Id32, body: TenantUpdate, session: DbSession, _: Operator) -> TenantRead:
     tenant = identity.update_tenant(session, tenant_id, name=body.name, settings=body.settings)
     return TenantRead.model_validate(tenant)
 
@@ -41,7 +47,7 @@ def list_tenants(session: DbSession, _: Operator) -> list[TenantRead]:
 
 
 @router.get("/tenants/{tenant_id}", tags=["tenants"])
-def get_tenant(tenant_id: int, session: DbSession, _: Operator) -> TenantRead:
+def get_tenant(tenant_id: Id32, session: DbSession, _: Operator) -> TenantRead:
     return TenantRead.model_validate(identity.get_tenant(session, tenant_id))
 
 
@@ -57,12 +63,12 @@ def list_partners(session: DbSession, _: Operator) -> list[PartnerRead]:
 
 
 @router.get("/partners/{code}", tags=["partners"])
-def get_partner(code: str, session: DbSession, _: Operator) -> PartnerRead:
+def get_partner(code: PartnerCode, session: DbSession, _: Operator) -> PartnerRead:
     return PartnerRead.model_validate(identity.get_partner(session, code))
 
 
 @router.post("/tenants/{tenant_id}/partners", status_code=status.HTTP_201_CREATED, tags=["partners"])
-def enable_partner(tenant_id: int, body: TenantPartnerCreate, session: DbSession, rt: RuntimeDep,
+def enable_partner(tenant_id: Id32, body: TenantPartnerCreate, session: DbSession, rt: RuntimeDep,
                    _: Operator) -> PartnerRead:
     """Let the tenant use a partner, so the partner's clients may get tokens for it (idempotent)."""
     partner = identity.enable_partner(session, tenant_id=tenant_id, partner_code=body.code, clock=rt.clock)
@@ -70,7 +76,7 @@ def enable_partner(tenant_id: int, body: TenantPartnerCreate, session: DbSession
 
 
 @router.get("/tenants/{tenant_id}/partners", tags=["partners"])
-def tenant_partners(tenant_id: int, session: DbSession, _: Operator) -> list[PartnerRead]:
+def tenant_partners(tenant_id: Id32, session: DbSession, _: Operator) -> list[PartnerRead]:
     identity.get_tenant(session, tenant_id)
     return [PartnerRead.model_validate(p) for p in identity.tenant_partners(session, tenant_id)]
 
@@ -85,17 +91,17 @@ def create_client(body: ClientCreate, session: DbSession, rt: RuntimeDep, _: Ope
 
 
 @router.get("/clients", tags=["clients"])
-def list_clients(session: DbSession, _: Operator, tenant_id: int | None = None) -> list[ClientRead]:
+def list_clients(session: DbSession, _: Operator, tenant_id: Id32 | None = None) -> list[ClientRead]:
     return [client_view(session, c) for c in identity.list_clients(session, tenant_id=tenant_id)]
 
 
 @router.get("/clients/{client_id}", tags=["clients"])
-def get_client(client_id: str, session: DbSession, _: Operator) -> ClientRead:
+def get_client(client_id: ClientId, session: DbSession, _: Operator) -> ClientRead:
     return client_view(session, identity.get_client(session, client_id))
 
 
 @router.delete("/clients/{client_id}", tags=["clients"])
-def revoke_client(client_id: str, session: DbSession, rt: RuntimeDep, _: Operator) -> ClientRead:
+def revoke_client(client_id: ClientId, session: DbSession, rt: RuntimeDep, _: Operator) -> ClientRead:
     """The client gets no more tokens, and the tokens it has are refused within seconds (at once here)."""
     client = identity.revoke_client(session, identity.get_client(session, client_id), clock=rt.clock)
     rt.tokens.forget_revocations()
@@ -103,7 +109,7 @@ def revoke_client(client_id: str, session: DbSession, rt: RuntimeDep, _: Operato
 
 
 @router.post("/clients/{client_id}/secret", tags=["clients"])
-def rotate_client_secret(client_id: str, session: DbSession, _: Operator) -> ClientCreated:
+def rotate_client_secret(client_id: ClientId, session: DbSession, _: Operator) -> ClientCreated:
     """A new secret, in this answer only; the old one gets no more tokens (those it got run out)."""
     client = identity.get_client(session, client_id)
     secret = identity.rotate_client_secret(session, client)
@@ -116,7 +122,7 @@ def list_operators(session: DbSession, _: Operator) -> list[OperatorRead]:
 
 
 @router.delete("/operators/{operator_id}", tags=["operators"])
-def revoke_operator(operator_id: int, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRead:
+def revoke_operator(operator_id: Id32, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRead:
     """The credential stops working at once here, within 10 seconds in other processes. The last active
     credential cannot be revoked (409)."""
     row = identity.revoke_operator(session, operator_id, clock=rt.clock)
@@ -125,7 +131,7 @@ def revoke_operator(operator_id: int, session: DbSession, rt: RuntimeDep, _: Ope
 
 
 @router.post("/operators/{operator_id}/secret", tags=["operators"])
-def rotate_operator(operator_id: int, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRotated:
+def rotate_operator(operator_id: Id32, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRotated:
     """A new secret, in this answer only; the old one stops (at once here, within 10 s elsewhere)."""
     row, secret, old_hash = identity.rotate_operator(session, operator_id)
     rt.confirmed.forget(("operator", old_hash))

@@ -13,6 +13,7 @@ from hireport.dialects.manage.schemas import (
     TemplateCreate,
     TemplateRead,
 )
+from hireport.kit.bounds import RowId
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import ApiToken
 from hireport.services import api_tokens, career_pages, messaging
@@ -45,7 +46,7 @@ def list_templates(session: DbSession, caller: OnTenant) -> list[TemplateRead]:
 
 
 @router.delete("/email-templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["e-mail templates"])
-def delete_template(template_id: int, session: DbSession, caller: OnTenant) -> Response:
+def delete_template(template_id: RowId, session: DbSession, caller: OnTenant) -> Response:
     """409 if a message was sent from it: integrations depend on its id."""
     messaging.delete_template(session, caller, template_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -64,7 +65,7 @@ def list_api_tokens(session: DbSession, caller: OnTenant) -> list[ApiTokenRead]:
 
 
 @router.delete("/api-tokens/{token_id}", tags=["API tokens"])
-def revoke_api_token(token_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenRead:
+def revoke_api_token(token_id: RowId, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenRead:
     """The token stops working at once here, within 10 seconds in other processes."""
     row = api_tokens.revoke(session, caller, token_id, clock=rt.clock)
     rt.confirmed.forget(("api-token", row.token_hash))
@@ -72,7 +73,7 @@ def revoke_api_token(token_id: int, session: DbSession, rt: RuntimeDep, caller: 
 
 
 @router.post("/api-tokens/{token_id}/secret", tags=["API tokens"])
-def rotate_api_token(token_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenCreated:
+def rotate_api_token(token_id: RowId, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenCreated:
     """A new secret for the same endpoints, in this answer only; the old one stops (at once here, within
     10 seconds in other processes)."""
     row, secret, old_hash = api_tokens.rotate(session, caller, token_id)
@@ -81,7 +82,7 @@ def rotate_api_token(token_id: int, session: DbSession, rt: RuntimeDep, caller: 
 
 
 @router.get("/messages/{message_id}", tags=["messages"])
-def get_message(message_id: int, session: DbSession, caller: OnTenant) -> MessageRead:
+def get_message(message_id: RowId, session: DbSession, caller: OnTenant) -> MessageRead:
     """A message with its delivery status, attempts and last error."""
     return MessageRead.model_validate(messaging.get_message(session, caller, message_id))
 

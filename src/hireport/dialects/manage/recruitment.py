@@ -21,6 +21,7 @@ from hireport.dialects.manage.schemas import (
     PageOf,
 )
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import RowId
 from hireport.kit.dialect import DOCUMENT_BODY
 from hireport.kit.web import DbSession, RuntimeDep, content_disposition
 from hireport.models import Document, DocumentOwner, JobStatus, Offer
@@ -33,6 +34,7 @@ from hireport.services.offers import OfferView
 router = APIRouter(prefix="/tenants/{tenant_id}")
 
 Limit = Annotated[int, Query(ge=1, le=500)]
+Cursor = Annotated[str | None, Query(min_length=1, max_length=20, description="The `next_cursor` of the previous page")]
 
 
 @router.post("/jobs", status_code=status.HTTP_201_CREATED, tags=["jobs"])
@@ -43,19 +45,19 @@ def create_job(body: JobCreate, session: DbSession, rt: RuntimeDep, caller: OnTe
 
 
 @router.get("/jobs", tags=["jobs"])
-def list_jobs(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
+def list_jobs(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
               status: JobStatus | None = None) -> PageOf[JobRead]:
     page = jobs.list_page(session, caller, limit=limit, cursor=cursor, status=status)
     return PageOf(items=[JobRead.model_validate(j) for j in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/jobs/{job_id}", tags=["jobs"])
-def get_job(job_id: int, session: DbSession, caller: OnTenant) -> JobRead:
+def get_job(job_id: RowId, session: DbSession, caller: OnTenant) -> JobRead:
     return JobRead.model_validate(jobs.get(session, caller, job_id))
 
 
 @router.patch("/jobs/{job_id}", tags=["jobs"])
-def update_job(job_id: int, body: JobFields, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> JobRead:
+def update_job(job_id: RowId, body: JobFields, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> JobRead:
     job = jobs.update(session, caller, jobs.get(session, caller, job_id), body, clock=rt.clock)
     return JobRead.model_validate(job)
 
@@ -67,13 +69,13 @@ def create_applicant(body: ApplicantFields, session: DbSession, rt: RuntimeDep, 
 
 @router.get("/applicants", tags=["applicants"])
 def list_applicants(session: DbSession, caller: OnTenant, limit: Limit = 50,
-                    cursor: str | None = None) -> PageOf[ApplicantRead]:
+                    cursor: Cursor = None) -> PageOf[ApplicantRead]:
     page = applicants.list_page(session, caller, limit=limit, cursor=cursor)
     return PageOf(items=[ApplicantRead.model_validate(a) for a in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/applicants/{applicant_id}", tags=["applicants"])
-def get_applicant(applicant_id: int, session: DbSession, caller: OnTenant) -> ApplicantRead:
+def get_applicant(applicant_id: RowId, session: DbSession, caller: OnTenant) -> ApplicantRead:
     return ApplicantRead.model_validate(applicants.get(session, caller, applicant_id))
 
 
@@ -85,14 +87,14 @@ def create_application(body: ApplicationFields, session: DbSession, rt: RuntimeD
 
 
 @router.get("/applications", tags=["applications"])
-def list_applications(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
-                      job_id: int | None = None) -> PageOf[ApplicationRead]:
+def list_applications(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
+                      job_id: RowId | None = None) -> PageOf[ApplicationRead]:
     page = applications.list_page(session, caller, limit=limit, cursor=cursor, job_id=job_id)
     return PageOf(items=[ApplicationRead.model_validate(a) for a in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/applications/{application_id}", tags=["applications"])
-def get_application(application_id: int, session: DbSession, caller: OnTenant) -> ApplicationRead:
+def get_application(application_id: RowId, session: DbSession, caller: OnTenant) -> ApplicationRead:
     return ApplicationRead.model_validate(applications.get(session, caller, application_id))
 
 
@@ -103,27 +105,27 @@ def create_offer(body: OfferCreate, session: DbSession, rt: RuntimeDep, caller: 
 
 
 @router.get("/offers", tags=["offers"])
-def list_offers(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
-                application_id: int | None = None) -> PageOf[OfferRead]:
+def list_offers(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
+                application_id: RowId | None = None) -> PageOf[OfferRead]:
     page = offers.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
     views = offers.views(session, caller, page.items)
     return PageOf(items=[offer_view(v) for v in views], next_cursor=page.next_cursor)
 
 
 @router.get("/offers/{offer_id}", tags=["offers"])
-def get_offer(offer_id: int, session: DbSession, caller: OnTenant) -> OfferRead:
+def get_offer(offer_id: RowId, session: DbSession, caller: OnTenant) -> OfferRead:
     return one_offer_view(session, caller, offers.get(session, caller, offer_id))
 
 
 @router.post("/offers/{offer_id}/accept", tags=["offers"])
-def accept_offer(offer_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
+def accept_offer(offer_id: RowId, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
     """The candidate's act: accept the offer (idempotent)."""
     offer = offers.accept(session, caller, offers.get(session, caller, offer_id), clock=rt.clock)
     return one_offer_view(session, caller, offer)
 
 
 @router.post("/offers/{offer_id}/onboarding-form", tags=["offers"])
-def submit_onboarding_form(offer_id: int, body: OnboardingFormSubmit, session: DbSession, rt: RuntimeDep,
+def submit_onboarding_form(offer_id: RowId, body: OnboardingFormSubmit, session: DbSession, rt: RuntimeDep,
                            caller: OnTenant) -> OfferRead:
     """The new starter's act: submit the new-starter form of an accepted offer."""
     offer = offers.get(session, caller, offer_id)
@@ -132,7 +134,7 @@ def submit_onboarding_form(offer_id: int, body: OnboardingFormSubmit, session: D
 
 
 @router.post("/offers/{offer_id}/process", tags=["offers"])
-def process_offer(offer_id: int, body: OfferProcess, session: DbSession, rt: RuntimeDep,
+def process_offer(offer_id: RowId, body: OfferProcess, session: DbSession, rt: RuntimeDep,
                   caller: OnTenant) -> OfferRead:
     """Mark the offer processed for an offer action type (0 = the default); twice is harmless."""
     offer = offers.get(session, caller, offer_id)
@@ -149,14 +151,14 @@ def order_check(body: CheckOrder, session: DbSession, rt: RuntimeDep, caller: On
 
 
 @router.get("/background-checks", tags=["background checks"])
-def list_checks(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: str | None = None,
-                application_id: int | None = None) -> PageOf[CheckRead]:
+def list_checks(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
+                application_id: RowId | None = None) -> PageOf[CheckRead]:
     page = checks.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
     return PageOf(items=[CheckRead.model_validate(c) for c in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/background-checks/{check_id}", tags=["background checks"])
-def get_check(check_id: int, session: DbSession, caller: OnTenant) -> CheckRead:
+def get_check(check_id: RowId, session: DbSession, caller: OnTenant) -> CheckRead:
     """A check with the provider's status, reference number, report links and reason for failure."""
     return CheckRead.model_validate(checks.get(session, caller, check_id))
 
@@ -164,8 +166,9 @@ def get_check(check_id: int, session: DbSession, caller: OnTenant) -> CheckRead:
 @router.post("/documents", status_code=status.HTTP_201_CREATED, tags=["documents"], openapi_extra=DOCUMENT_BODY)
 def upload_document(
     session: DbSession, rt: RuntimeDep, caller: OnTenant, file: Annotated[UploadFile, File()],
-    owner_type: Annotated[DocumentOwner, Form()], owner_id: Annotated[int, Form()],
-    title: Annotated[str | None, Form()] = None, category: Annotated[str | None, Form()] = None,
+    owner_type: Annotated[DocumentOwner, Form()], owner_id: Annotated[RowId, Form()],
+    title: Annotated[str | None, Form(max_length=255)] = None,
+    category: Annotated[str | None, Form(max_length=100)] = None,
 ) -> DocumentRead:
     """Upload a file (multipart) and attach it to a job, an application or an offer."""
     document = documents.upload(
@@ -176,12 +179,12 @@ def upload_document(
 
 
 @router.get("/documents/{document_id}", tags=["documents"])
-def get_document(document_id: int, session: DbSession, caller: OnTenant) -> DocumentRead:
+def get_document(document_id: RowId, session: DbSession, caller: OnTenant) -> DocumentRead:
     return document_view(documents.get(session, caller, document_id))
 
 
 @router.get("/documents/{document_id}/content", tags=["documents"], response_class=Response)
-def download_document(document_id: int, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> Response:
+def download_document(document_id: RowId, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> Response:
     document = documents.get(session, caller, document_id)
     return Response(documents.read_bytes(rt.storage, document), media_type=document.mime_type,
                     headers={"Content-Disposition": content_disposition(document.file_name)})

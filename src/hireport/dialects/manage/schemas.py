@@ -1,16 +1,21 @@
 """Request and response bodies of the management API (snake_case JSON)."""
 
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from hireport.kit.bounds import INT32_MAX
+from hireport.kit.bounds import LONG_TEXT, MAX_ITEMS, Attributes, Count, Id32, LongText, RowId
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus
 from hireport.services.applications import FormAnswer
 from hireport.services.offers import OfferFields
 
 T = TypeVar("T")
+
+
+Scopes = (Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=MAX_ITEMS)]
+          | Annotated[str, Field(max_length=2000)])
+"""Scope names, as a list (at most `MAX_ITEMS`) or space-separated."""
 
 
 class Read(BaseModel):
@@ -23,7 +28,7 @@ class PageOf(BaseModel, Generic[T]):
 
 
 class TenantCreate(BaseModel):
-    id: int = Field(gt=0, le=INT32_MAX, description="The tenant id integrators use, e.g. 218")
+    id: Id32 = Field(description="The tenant id integrators use, e.g. 218")
     name: str = Field(min_length=1, max_length=200)
 
 
@@ -36,8 +41,8 @@ class TenantRead(Read):
 
 class TenantUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    settings: dict[str, Any] | None = Field(default=None, description="Merged key by key. `fuzzy_serializer` "
-                                            "(bool, default true): PageUp's fuzzy serializer on background checks")
+    settings: Attributes | None = Field(default=None, description="Merged key by key. `fuzzy_serializer` "
+                                        "(bool, default true): PageUp's fuzzy serializer on background checks")
 
 
 class PartnerCreate(BaseModel):
@@ -55,16 +60,17 @@ class PartnerRead(Read):
 
 
 class TenantPartnerCreate(BaseModel):
-    code: str = Field(min_length=1, description="The partner's code")
+    code: str = Field(min_length=1, max_length=50, description="The partner's code")
 
 
 class ClientCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    scopes: list[str] | str = Field(description="Scopes the client may ask for (list or space-separated)")
-    tenant_id: int | None = Field(default=None, description="The tenant this client belongs to")
-    partner: str | None = Field(default=None, description="Or the code of the partner it belongs to")
-    token_lifetime: int | None = Field(default=None, description="Access token lifetime in seconds "
-                                       "(default: the server's HIREPORT_TOKEN_LIFETIME, 300)")
+    scopes: Scopes = Field(description="Scopes the client may ask for (list or space-separated)")
+    tenant_id: Id32 | None = Field(default=None, description="The tenant this client belongs to")
+    partner: str | None = Field(default=None, min_length=1, max_length=50,
+                                description="Or the code of the partner it belongs to")
+    token_lifetime: Count | None = Field(default=None, description="Access token lifetime in seconds, 30 to 86400 "
+                                         "(default: the server's HIREPORT_TOKEN_LIFETIME, 300)")
 
 
 class ClientRead(BaseModel):
@@ -96,15 +102,15 @@ class ClientCreated(ClientRead):
 class JobCreate(BaseModel):
     title: str = Field(min_length=1, max_length=255)
     status: JobStatus = JobStatus.draft
-    external_id: str | None = None
-    code: str | None = None
-    description: str | None = None
-    summary: str | None = None
-    num_vacancies: int | None = Field(default=None, ge=0)
+    external_id: str | None = Field(default=None, max_length=100)
+    code: str | None = Field(default=None, min_length=1, max_length=100)
+    description: LongText | None = None
+    summary: LongText | None = None
+    num_vacancies: Count | None = None
     hiring_deadline: date | None = None
-    career_page_id: int | None = None
-    division_code: str | None = None
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    career_page_id: Id32 | None = None
+    division_code: str | None = Field(default=None, max_length=100)
+    attributes: Attributes = Field(default_factory=dict)
 
 
 class JobRead(Read):
@@ -154,7 +160,7 @@ class ApplicationRead(Read):
 
 
 class OfferCreate(OfferFields):
-    application_id: int
+    application_id: RowId
 
 
 class OfferRead(BaseModel):
@@ -181,16 +187,16 @@ class OfferRead(BaseModel):
 
 
 class OnboardingFormSubmit(BaseModel):
-    answers: list[FormAnswer] = Field(min_length=1)
+    answers: list[FormAnswer] = Field(min_length=1, max_length=200)
 
 
 class OfferProcess(BaseModel):
-    action_type_id: int = Field(default=0, ge=0)
+    action_type_id: Count = 0
 
 
 class CheckOrder(BaseModel):
-    application_id: int
-    partner: str = Field(min_length=1, description="The provider's partner code, e.g. `bg`")
+    application_id: RowId
+    partner: str = Field(min_length=1, max_length=50, description="The provider's partner code, e.g. `bg`")
     package_code: str = Field(min_length=1, max_length=100)
     package_name: str | None = Field(default=None, max_length=200)
 
@@ -238,8 +244,9 @@ class CareerPageRead(Read):
 class TemplateCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     subject: str = Field(min_length=1, max_length=500, description="Jinja2, e.g. `Your application for {{ job.name }}`")
-    body: str = Field(min_length=1, description="Jinja2 with candidate.name, candidate.lastName, candidate.email, "
-                                                "job.name, job.code, company.name")
+    body: str = Field(min_length=1, max_length=LONG_TEXT,
+                      description="Jinja2 with candidate.name, candidate.lastName, candidate.email, job.name, "
+                                  "job.code, company.name")
 
 
 class TemplateRead(Read):
@@ -252,8 +259,8 @@ class TemplateRead(Read):
 
 class ApiTokenCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
-    endpoints: list[str] | str = Field(description="Gupy.Jobs.Read, Gupy.Jobs.Write, Gupy.Applications.Read, "
-                                                   "Gupy.Messages.Write")
+    endpoints: Scopes = Field(description="Gupy.Jobs.Read, Gupy.Jobs.Write, Gupy.Applications.Read, "
+                                          "Gupy.Messages.Write")
 
 
 class ApiTokenRead(BaseModel):

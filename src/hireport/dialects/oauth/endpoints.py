@@ -25,7 +25,9 @@ router = APIRouter(tags=["token service"])
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-@router.post("/connect/token", summary="Client-credentials access token (public endpoint)")
+@router.post("/connect/token", summary="Client-credentials access token (public endpoint)",
+             responses={401: {"description": "A wrong client secret sent with HTTP Basic (RFC 6749 5.2)",
+                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}})
 async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
     """Exchange client credentials for a 300-second RS256 access token bound to a tenant (`instanceId`)."""
     basic = _basic_credentials(request)

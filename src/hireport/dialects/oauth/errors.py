@@ -16,8 +16,5 @@ class ErrorBody(BaseModel):
 
 
 def render(problem: Problem) -> Response:
-    detail = problem.message
-    if problem.details:
-        detail += " (" + "; ".join(f"{d.get('field')}: {d.get('message')}" for d in problem.details) + ")"
-    body = {"error": _CODES.get(problem.status, problem.code), "error_description": detail}
+    body = {"error": _CODES.get(problem.status, problem.code), "error_description": problem.summary()}
     return JSONResponse(body, status_code=problem.status, headers={**NO_STORE, **problem.headers})

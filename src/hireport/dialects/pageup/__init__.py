@@ -22,7 +22,12 @@ tenant, bad or expired signed link), 404 (unknown id, or another tenant's), 409 
 
 **Conventions chosen by hireport** where PageUp's public material is silent:
 * Paging: `?page=1&pageSize=50` (max 500); lists answer `{"Page", "PageSize", "TotalCount", "Items"}`.
-* Dates: ISO 8601 UTC, `2024-07-11T00:39:30.582Z`; a date sent without a zone is read as UTC.
+* Dates: ISO 8601 UTC, `2024-07-11T00:39:30.582Z`; a date sent without a zone is read as UTC. A date whose
+  UTC time falls outside years 1 to 9999 is a 400.
+* Values are checked against what hireport keeps: ids from 1 to 2^63 - 1, counts and other numbers within
+  32 bits, `page` up to 1,000,000, strings no longer than their field (each field's `maxLength`; required
+  ones not empty), at most 100 fields in a job or offer body (yours included). Anything else is a 400.
+* `POST /applications/changeorderofmerit` takes at most 1,000 applications at a time.
 * `jobId` is an lJobID unless `idType=sExternalJobID`.
 * `JobStatusID`: 1 draft, 2 waiting_approval, 3 approved, 4 disapproved, 5 published, 6 frozen, 7 canceled,
   8 closed. Status changes follow the job lifecycle: draft → waiting_approval | approved | disapproved

@@ -6,9 +6,10 @@ from fastapi import APIRouter, Body, Depends, Query
 
 from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
-from hireport.dialects.pageup.jobs import IdType, IdTypeQuery, PageNumber, PageSize, find_job
+from hireport.dialects.pageup.jobs import IdType, IdTypeQuery, JobId, PageSize, find_job
 from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import INT64_MAX, PageNumber, RowId
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DocumentOwner
 from hireport.services import applicants, applications, documents, jobs, offers
@@ -25,7 +26,7 @@ OfferWrite = Annotated[Caller, Depends(hire(Scope.offer_write))]
 
 
 @router.get("/jobs/{jobId}/applications", tags=["SearchApplications"], summary="Search applications by job")
-def job_applications(jobId: str, session: DbSession, caller: ApplicationRead,
+def job_applications(jobId: JobId, session: DbSession, caller: ApplicationRead,
                      idType: IdTypeQuery = IdType.lJobID, page: PageNumber = 1,
                      pageSize: PageSize = 50) -> shapes.Page[shapes.ApplicationSummary]:
     """The job's applications, oldest first. `jobId` is an lJobID, or an sExternalJobID with
@@ -38,21 +39,21 @@ def job_applications(jobId: str, session: DbSession, caller: ApplicationRead,
 
 
 @router.get("/applicants/{applicantId}", tags=["SearchApplications"], summary="Get an applicant")
-def get_applicant(applicantId: int, session: DbSession, caller: ApplicantRead) -> shapes.ApplicantShape:
+def get_applicant(applicantId: RowId, session: DbSession, caller: ApplicantRead) -> shapes.ApplicantShape:
     """Needs Public.Applicant.Read or Public.Application.Read (PageUp lists it under SearchApplications)."""
     return views.applicant(applicants.get(session, caller, applicantId))
 
 
 @router.get("/applications/{applicationId}/applicationForm", tags=["SearchApplications"],
             summary="Get an application's form answers")
-def application_form(applicationId: int, session: DbSession,
+def application_form(applicationId: RowId, session: DbSession,
                      caller: ApplicationRead) -> shapes.ApplicationForm:
     application = applications.get(session, caller, applicationId)
     return views.application_form(application, jobs.get(session, caller, application.job_id).external_id)
 
 
 @router.get("/applications/{applicationId}/offer", tags=["Offer"], summary="Get an application's offers")
-def application_offers(applicationId: int, session: DbSession, caller: OfferRead) -> shapes.ApplicationOffers:
+def application_offers(applicationId: RowId, session: DbSession, caller: OfferRead) -> shapes.ApplicationOffers:
     """Every offer made on the application, oldest first (an empty list if none)."""
     found = offers.for_application(session, caller, applicationId)
     return shapes.ApplicationOffers(ApplicationInfo=shapes.RefInfo(PUReferenceID=applicationId),
@@ -61,7 +62,7 @@ def application_offers(applicationId: int, session: DbSession, caller: OfferRead
 
 @router.post("/applications/{applicationId}/changeapplicationstatusbycode", tags=["SearchApplications"],
              summary="Change an application's status by code")
-def change_status_by_code(applicationId: int, body: shapes.StatusCodeWrite, session: DbSession,
+def change_status_by_code(applicationId: RowId, body: shapes.StatusCodeWrite, session: DbSession,
                           rt: RuntimeDep, caller: ApplicationWrite) -> shapes.StatusCodeResult:
     application = applications.get(session, caller, applicationId)
     applications.change_status_code(session, caller, application, body.applicationStatusCode, clock=rt.clock)
@@ -83,8 +84,8 @@ def change_order_of_merit(body: Annotated[list[shapes.MeritRank], Body(max_lengt
 
 
 @router.post("/applications/{applicationId}/offer", tags=["Offer"], summary="Create an offer")
-def create_offer(applicationId: int, body: shapes.OfferWrite, session: DbSession, rt: RuntimeDep,
-                 caller: OfferWrite, parentOfferID: Annotated[int, Query(ge=0)] = 0) -> shapes.OfferShape:
+def create_offer(applicationId: RowId, body: shapes.OfferWrite, session: DbSession, rt: RuntimeDep,
+                 caller: OfferWrite, parentOfferID: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0) -> shapes.OfferShape:
     """`parentOfferID=0` (the default) makes a first offer; another offer id makes a revised one."""
     fields = OfferFields(
         parent_offer_id=parentOfferID or None, offer_made_at=body.OfferMadeDate, start_date=body.StartDate,
@@ -96,7 +97,7 @@ def create_offer(applicationId: int, body: shapes.OfferWrite, session: DbSession
 
 
 @router.post("/applications/{applicationId}/offers/status", tags=["Offer"], summary="Set the offer status")
-def set_offer_status(applicationId: int, body: shapes.OfferStatusWrite, session: DbSession,
+def set_offer_status(applicationId: RowId, body: shapes.OfferStatusWrite, session: DbSession,
                      rt: RuntimeDep, caller: OfferWrite) -> shapes.OfferShape:
     """Sets the status of the application's first offer; with no offer, creates a "shell offer"."""
     offer = offers.set_status(session, caller, applicationId, body.OfferStatus, note=body.ExtraNote, clock=rt.clock)

@@ -10,6 +10,7 @@ from hireport.dialects.pageup.fuzzy import JSONResponseMaybeFuzzy
 from hireport.dialects.pageup.scopes import Scope
 from hireport.dialects.pageup.shapes import to_wire
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import LONG_TEXT, Id32, RowId
 from hireport.kit.errors import InvalidInput
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import BackgroundCheck, CheckStatus
@@ -24,26 +25,29 @@ WriteCaller = Annotated[Caller, Depends(hire(Scope.background_check_write, partn
 
 
 class ResultIn(BaseModel):
-    reportLink: str | None = Field(default=None, description="An authenticated http(s) link to the report")
-    reportType: str | None = Field(default=None, description="Required: the kind of check, e.g. Credit Check")
+    reportLink: str | None = Field(default=None, max_length=2000,
+                                  description="An authenticated http(s) link to the report")
+    reportType: str | None = Field(default=None, max_length=200,
+                                  description="Required: the kind of check, e.g. Credit Check")
     status: str | None = Field(default=None, max_length=50, description="The outcome, e.g. pass")
 
 
 class CheckUpdate(BaseModel):
     """A full replacement of the check's provider-reported state: a field left out is cleared."""
 
-    status: str = Field(description="queued, pending (only from queued), new, inprogress, expired, completed, "
-                                    "cancelled or failed")
+    status: str = Field(max_length=20, description="queued, pending (only from queued), new, inprogress, expired, "
+                                                   "completed, cancelled or failed")
     referenceNumber: str | None = Field(default=None, max_length=200)
-    reasonForFail: str | None = None
-    results: list[ResultIn] | None = None
+    reasonForFail: str | None = Field(default=None, max_length=LONG_TEXT)
+    results: list[ResultIn] | None = Field(default=None, max_length=50)
     note: Any = Field(default=None, description="Legacy; accepted and ignored")
 
 
 @router.get("", summary="Pending background checks for the calling provider (at most 5)")
-def poll(tenantId: int, session: DbSession, caller: ReadCaller,
-         status: Annotated[str, Query(description="Only `pending` is served")] = "pending",
-         provider: Annotated[str | None, Query(description="Your provider code (optional)")] = None,
+def poll(tenantId: Id32, session: DbSession, caller: ReadCaller,
+         status: Annotated[str, Query(max_length=20, description="Only `pending` is served")] = "pending",
+         provider: Annotated[str | None, Query(min_length=1, max_length=50,
+                                               description="Your provider code (optional)")] = None,
          ) -> JSONResponseMaybeFuzzy:
     """The 5 oldest pending checks addressed to you. Queue each (`PUT {"status": "queued"}`) as soon as you
     read it: it then leaves this list and the next ones come. Checks in any other status cannot be listed:
@@ -56,7 +60,7 @@ def poll(tenantId: int, session: DbSession, caller: ReadCaller,
 
 
 @router.put("/{checkId}", summary="Report a background check's status (full replacement)")
-def report(tenantId: int, checkId: int, session: DbSession, rt: RuntimeDep, caller: WriteCaller,
+def report(tenantId: Id32, checkId: RowId, session: DbSession, rt: RuntimeDep, caller: WriteCaller,
            body: Annotated[CheckUpdate, Body()]) -> JSONResponseMaybeFuzzy:
     """The body replaces what the check holds: a field left out is cleared. `queued` claims a pending check
     (a second claim is a 409); `pending` only from `queued` (for test resets); `new` needs `referenceNumber`;

@@ -10,6 +10,7 @@ from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import INT64_MAX, Id32, RowId
 from hireport.kit.dialect import DOCUMENT_BODY, PUBLIC
 from hireport.kit.errors import InvalidInput
 from hireport.kit.runtime import Runtime
@@ -21,13 +22,13 @@ router = APIRouter(prefix="/{tenantId}/recruitment/document", tags=["Document"])
 
 DocumentRead = Annotated[Caller, Depends(hire(Scope.document_read))]
 DocumentWrite = Annotated[Caller, Depends(hire(Scope.document_write))]
-Expires = Annotated[int, Query(ge=0, le=2**63 - 1)]
+Expires = Annotated[int, Query(ge=0, le=INT64_MAX)]
 Signature = Annotated[str, Query(min_length=1, max_length=128)]
 OWNERS = {"job": DocumentOwner.job, "application": DocumentOwner.application, "offer": DocumentOwner.offer}
 
 
 @router.get("/prepareTempDirectUpload", summary="Get a URL to upload a file to")
-def prepare_upload(filename: Annotated[str, Query(min_length=1, max_length=255)], tenantId: int,
+def prepare_upload(filename: Annotated[str, Query(min_length=1, max_length=255)], tenantId: Id32,
                    session: DbSession, rt: RuntimeDep, caller: DocumentWrite) -> shapes.UploadTarget:
     """PUT the file's bytes to `url` with `headers` (no access token: the URL is signed, for 15 minutes;
     it takes bytes once), then create the document with `POST /document` naming `uploadId` (once)."""
@@ -40,7 +41,7 @@ def prepare_upload(filename: Annotated[str, Query(min_length=1, max_length=255)]
 
 @router.put("/upload/{uploadId}", summary="Upload a file's bytes (signed URL; no access token)",
             openapi_extra={**PUBLIC, **DOCUMENT_BODY})
-async def receive_upload(tenantId: int, uploadId: Annotated[str, Path(max_length=64)], expires: Expires,
+async def receive_upload(tenantId: Id32, uploadId: Annotated[str, Path(max_length=64)], expires: Expires,
                          signature: Signature, request: Request, rt: RuntimeDep) -> Response:
     """Takes the bytes once: a second PUT to the same URL is a 409 and leaves the first bytes as they were."""
     data = await request.body()
@@ -69,7 +70,7 @@ def create_document(body: shapes.DocumentCreate, session: DbSession, rt: Runtime
 
 
 @router.get("/{documentId}", summary="Get a document's download URL")
-def download_url(documentId: int, tenantId: int, session: DbSession, rt: RuntimeDep,
+def download_url(documentId: RowId, tenantId: Id32, session: DbSession, rt: RuntimeDep,
                  caller: DocumentRead) -> shapes.DocumentUrl:
     """A signed URL that serves the file, with its type and name, for five minutes, without a token."""
     document = documents.get(session, caller, documentId)
@@ -81,7 +82,7 @@ def download_url(documentId: int, tenantId: int, session: DbSession, rt: Runtime
 
 @router.get("/{documentId}/content", summary="Download a document (signed URL; no access token)", openapi_extra=PUBLIC,
             response_class=Response)
-def download(documentId: int, tenantId: int, expires: Expires, signature: Signature,
+def download(documentId: RowId, tenantId: Id32, expires: Expires, signature: Signature,
              rt: RuntimeDep) -> Response:
     document, data = _open(rt, tenantId, documentId, expires, signature)
     return Response(data, media_type=document.mime_type,

@@ -3,12 +3,13 @@
 from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
 from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
+from hireport.kit.bounds import INT64_MAX, PageNumber
 from hireport.kit.errors import InvalidInput
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DocumentOwner, Job, JobStatus
@@ -19,7 +20,6 @@ router = APIRouter(prefix="/{tenantId}/recruitment/hire", tags=["Job"])
 
 JobRead = Annotated[Caller, Depends(hire(Scope.job_read))]
 JobWriteCaller = Annotated[Caller, Depends(hire(Scope.job_write))]
-PageNumber = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=500)]
 
 
@@ -29,16 +29,16 @@ class IdType(StrEnum):
 
 
 IdTypeQuery = Annotated[IdType, Query(alias="idType", description="Which id `jobId` is (default lJobID)")]
+JobId = Annotated[str, Path(min_length=1, max_length=100, description="An lJobID, or an sExternalJobID")]
 
 
 def find_job(session: DbSession, caller: Caller, job_id: str, id_type: IdType) -> Job:
     if id_type == IdType.sExternalJobID:
         return jobs.get_by_external_id(session, caller, job_id)
-    try:
-        return jobs.get(session, caller, int(job_id))
-    except ValueError:
-        raise InvalidInput(f"jobId {job_id!r} is not an lJobID; pass idType=sExternalJobID for an external id",
-                           field="jobId") from None
+    if not job_id.isascii() or not job_id.isdigit() or not 1 <= int(job_id) <= INT64_MAX:
+        raise InvalidInput(f"jobId {job_id!r} is not an lJobID (1 to {INT64_MAX}); pass idType=sExternalJobID "
+                           "for an external id", field="jobId")
+    return jobs.get(session, caller, int(job_id))
 
 
 @router.get("/jobs", summary="List jobs")
@@ -51,7 +51,7 @@ def list_jobs(session: DbSession, caller: JobRead, page: PageNumber = 1,
 
 
 @router.get("/jobs/{jobId}", summary="Get a job by lJobID or sExternalJobID")
-def get_job(jobId: str, session: DbSession, caller: JobRead,
+def get_job(jobId: JobId, session: DbSession, caller: JobRead,
             idType: IdTypeQuery = IdType.lJobID) -> shapes.JobShape:
     job = find_job(session, caller, jobId, idType)
     return views.job(job, documents.attached_to(session, caller, DocumentOwner.job, [job.id])[job.id])
@@ -66,7 +66,7 @@ def create_job(body: shapes.JobWrite, session: DbSession, rt: RuntimeDep, caller
 
 
 @router.put("/jobs/{jobId}", summary="Update a job")
-def update_job(jobId: str, body: shapes.JobWrite, session: DbSession, rt: RuntimeDep,
+def update_job(jobId: JobId, body: shapes.JobWrite, session: DbSession, rt: RuntimeDep,
                caller: JobWriteCaller, idType: IdTypeQuery = IdType.lJobID) -> shapes.JobShape:
     """Updates the fields sent; fields left out keep their values. A new `JobStatusID` moves the job
     through the lifecycle (see the API description), or is refused with the rule that failed."""

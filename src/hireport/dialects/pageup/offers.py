@@ -6,10 +6,10 @@ from fastapi import APIRouter, Depends, Query
 
 from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
-from hireport.dialects.pageup.jobs import PageNumber, PageSize
+from hireport.dialects.pageup.jobs import PageSize
 from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
-from hireport.kit.bounds import INT32_MAX
+from hireport.kit.bounds import INT32_MAX, PageNumber, RowId
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DEFAULT_ACTION_TYPE
 from hireport.services import offers
@@ -40,7 +40,7 @@ def search_offers(session: DbSession, caller: OfferRead, offerAccepted: bool | N
 
 
 @router.get("/offers/{offerId}", summary="Get an offer")
-def get_offer(offerId: int, session: DbSession, caller: OfferRead,
+def get_offer(offerId: RowId, session: DbSession, caller: OfferRead,
               offerActionTypeId: ActionType = None) -> shapes.OfferShape:
     offer = offers.get(session, caller, offerId)
     return views.offer(offers.views(session, caller, [offer])[0],
@@ -48,13 +48,13 @@ def get_offer(offerId: int, session: DbSession, caller: OfferRead,
 
 
 @router.get("/offers/{offerId}/onboardingform", summary="Get an offer's new-starter form answers")
-def onboarding_form(offerId: int, session: DbSession, caller: OfferRead) -> shapes.OnboardingForm:
+def onboarding_form(offerId: RowId, session: DbSession, caller: OfferRead) -> shapes.OnboardingForm:
     """`FormComplete` false and no answers until the new starter submits the form."""
     return views.onboarding_form(offers.get(session, caller, offerId))
 
 
 @router.post("/offers/{offerId}/process", summary="Mark an offer processed")
-def process_offer(offerId: int, session: DbSession, rt: RuntimeDep, caller: OfferWrite,
+def process_offer(offerId: RowId, session: DbSession, rt: RuntimeDep, caller: OfferWrite,
                   offerActionTypeId: ActionType = None) -> shapes.ProcessResult:
     """Marks the offer processed (for `offerActionTypeId`, if given) so it does not come up again in
     `GET /offers?offerProcessed=false`. Processing it twice is harmless: `AlreadyProcessed` says so."""

@@ -6,9 +6,20 @@ Where PageUp's public material is silent the shapes are hireport's choice, state
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from hireport.kit.bounds import INT32_MAX, in_utc
+from hireport.kit.bounds import (
+    LONG_TEXT,
+    MAX_KEYS,
+    Count,
+    Finite,
+    LongText,
+    Money,
+    Rank,
+    RowId,
+    UtcIfNaive,
+    at_most_keys,
+)
 
 T = TypeVar("T")
 
@@ -17,22 +28,29 @@ def to_wire(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _from_wire(value: Any) -> Any:
-    """Accept ISO 8601 with or without a zone (PageUp clients often send none): no zone means UTC."""
-    if isinstance(value, str) and value:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-    return value
-
-
-Date = Annotated[datetime, BeforeValidator(_from_wire), AfterValidator(in_utc),
-                 PlainSerializer(to_wire, return_type=str)]
+# ISO 8601 with or without a zone (PageUp clients often send none): no zone means UTC.
+Date = Annotated[UtcIfNaive, PlainSerializer(to_wire, return_type=str)]
 # PageUp's ids travel as strings; a client that sends a number is understood all the same.
 StrId = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, int) and not isinstance(v, bool) else v)]
 
 
 class Shape(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
+
+
+MAX_FIELDS = MAX_KEYS
+"""The most fields a body that keeps fields this API does not define may have (its own and yours)."""
+
+
+class Open(Shape):
+    """A body that keeps fields it does not define (returned as sent), at most `MAX_FIELDS` in all."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"maxProperties": MAX_FIELDS})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        return at_most_keys(data, MAX_FIELDS)
 
 
 class RefInfo(Shape):
@@ -61,26 +79,25 @@ class DocumentShape(Shape):
     FileName: str
 
 
-class JobWrite(Shape):
+class JobWrite(Open):
     """`POST /jobs` and `PUT /jobs/{jobId}`. Ids are strings, as in PageUp's API. Any field not listed
     here (e.g. `SupplementaryField1`..`20`) is kept with the job and returned as sent."""
 
-    model_config = ConfigDict(extra="allow")
-
     JobID: StrId | None = Field(default=None, max_length=100, description="Your id of the job: its sExternalJobID")
     Title: str | None = Field(default=None, min_length=1, max_length=255)
-    JobStatusID: StrId | None = Field(default=None, description="See the job status table in the API description")
-    OwnerUserID: StrId | None = None
-    NewPositions: int | None = Field(default=None, ge=0, le=INT32_MAX)
-    ReplacementPositions: int | None = Field(default=None, ge=0, le=INT32_MAX)
+    JobStatusID: StrId | None = Field(default=None, min_length=1, max_length=20,
+                                      description="See the job status table in the API description")
+    OwnerUserID: StrId | None = Field(default=None, max_length=100)
+    NewPositions: Count | None = None
+    ReplacementPositions: Count | None = None
     NeededDate: Date | None = None
     PositionStart: Date | None = None
     PositionEnd: Date | None = None
     Expiry: Date | None = None
-    Salary: float | None = None
-    SiteID: StrId | None = None
-    Summary: str | None = None
-    Description: str | None = None
+    Salary: Money | None = None
+    SiteID: StrId | None = Field(default=None, max_length=100)
+    Summary: LongText | None = None
+    Description: LongText | None = None
 
 
 class JobShape(Shape):
@@ -189,25 +206,23 @@ class OnboardingForm(Shape):
     Answers: list[Answer]
 
 
-class OfferWrite(Shape):
+class OfferWrite(Open):
     """`POST /applications/{applicationId}/offer`. `OfferSupplementary_Boolean1..10` and
     `OfferSupplementary_Text1..10` (and any other field) are kept with the offer and returned."""
-
-    model_config = ConfigDict(extra="allow")
 
     OfferMadeDate: Date | None = None
     StartDate: Date | None = None
     EndDate: Date | None = None
     ProbationEndDate: Date | None = None
-    HoursPerWeek: float | None = Field(default=None, ge=0)
-    HoursPerMonth: float | None = Field(default=None, ge=0)
-    Comments: str | None = None
-    PayScaleID: StrId | None = None
+    HoursPerWeek: Finite | None = Field(default=None, ge=0, le=168)
+    HoursPerMonth: Finite | None = Field(default=None, ge=0, le=744)
+    Comments: LongText | None = None
+    PayScaleID: StrId | None = Field(default=None, max_length=100)
 
 
 class OfferStatusWrite(Shape):
     OfferStatus: str = Field(min_length=1, max_length=64)
-    ExtraNote: str | None = None
+    ExtraNote: str | None = Field(default=None, max_length=LONG_TEXT)
 
 
 class ProcessResult(Shape):
@@ -219,7 +234,7 @@ class ProcessResult(Shape):
 
 class StatusCodeWrite(Shape):
     applicationStatusCode: str = Field(min_length=1, max_length=64)
-    statusChangeReasonId: int | None = None
+    statusChangeReasonId: Count | None = Field(default=None, description="Accepted and ignored (0: none)")
 
 
 class StatusCodeResult(Shape):
@@ -228,8 +243,8 @@ class StatusCodeResult(Shape):
 
 
 class MeritRank(Shape):
-    applicationId: int
-    orderOfMerit: int
+    applicationId: RowId
+    orderOfMerit: Rank
 
 
 class MeritResult(Shape):
@@ -252,12 +267,13 @@ class UploadTarget(BaseModel):
 
 
 class DocumentCreate(Shape):
-    UploadId: str = Field(description="The uploadId from prepareTempDirectUpload, after the bytes were PUT")
+    UploadId: str = Field(min_length=1, max_length=64,
+                          description="The uploadId from prepareTempDirectUpload, after the bytes were PUT")
     FileName: str = Field(min_length=1, max_length=255)
     Title: str | None = Field(default=None, max_length=255)
     DocumentCategory: str | None = Field(default=None, max_length=100)
-    EntityType: str = Field(description="Job, Application or Offer")
-    EntityID: int
+    EntityType: str = Field(min_length=1, max_length=20, description="Job, Application or Offer")
+    EntityID: RowId
 
 
 class ErrorItem(Shape):
