@@ -279,7 +279,8 @@ def manage(r: dict[str, int]) -> Iterator[Case]:
     yield Case("manage", "GET", f"{M}/partners/{LONG}", {})
     for path in (f"{T}/jobs", f"{T}/applicants", f"{T}/applications", f"{T}/offers", f"{T}/background-checks"):
         yield from (Case("manage", "GET", path, {"params": {"limit": size}}) for size in [*SIZES, "501"])
-        yield from (Case("manage", "GET", path, {"params": {"cursor": c}}) for c in ("", LONG, "abc", "a\u0000"))
+        yield from (Case("manage", "GET", path, {"params": {"cursor": c}})
+                    for c in ("", LONG, "abc", "a\u0000", str(2**64), "-1"))
     bodies: list[tuple[str, str, dict[str, Any]]] = [
         ("POST", f"{M}/tenants", {"id": 300, "name": ""}), ("POST", f"{M}/tenants", {"id": 300, "name": LONG}),
         ("PATCH", f"{M}/tenants/218", {"name": ""}), ("PATCH", f"{M}/tenants/218", {"settings": MANY_KEYS}),

@@ -24,10 +24,9 @@ def keyset_page(session: Session, stmt: Select[tuple[T]], id_column: Instrumente
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
     if cursor:
-        try:
-            after = int(cursor)
-        except ValueError as exc:
-            raise InvalidInput("cursor is not one this API returned", field="cursor") from exc
+        after = int(cursor) if cursor.isascii() and cursor.isdigit() else -1
+        if not 0 <= after < 2**63:  # an id: the same refusal on every database
+            raise InvalidInput("cursor is not one this API returned", field="cursor")
         stmt = stmt.where(id_column > after)
     rows = list(session.scalars(stmt.order_by(id_column).limit(limit + 1)))
     more = len(rows) > limit
