@@ -5,8 +5,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from hireport.app import create_app
-from hireport.kit.auth import TokenAuthority, TokenClaims
+from hireport.kit import auth
+from hireport.kit.auth import RecentlyRevoked, TokenAuthority, TokenClaims
 from hireport.kit.clock import FrozenClock
+from hireport.kit.errors import Unauthenticated
 from hireport.kit.keys import SigningKey
 from hireport.kit.runtime import Runtime
 from tests import factories
@@ -93,3 +95,33 @@ def test_wrong_issuer_or_audience_is_401(runtime: Runtime, protected: TestClient
     token, _ = other.issue(TokenClaims("x", 218, ["Public.Job.Read"], None, 300))
     assert _get(protected, token)[0] == 401
     assert runtime.tokens.verify(runtime.tokens.issue(TokenClaims("x", 218, ["a"], None, 300))[0]).tenant_id == 218
+
+
+def test_a_remembered_token_is_still_judged_on_every_use(runtime: Runtime, clock: FrozenClock):
+    """A verified token is remembered, not trusted forever: its expiry and its client's revocation are
+    judged again on each use, and what is remembered is bounded."""
+    tokens = TokenAuthority(keys=[SigningKey.generate()], issuer="http://i", audience="http://a", clock=clock)
+    token, _ = tokens.issue(TokenClaims("x", 218, ["Public.Job.Read"], None, 300))
+    assert tokens.verify(token).client_id == "x"
+    assert tokens.verify(token).client_id == "x"  # remembered
+    clock.advance(300)
+    with pytest.raises(Unauthenticated, match="expired"):
+        tokens.verify(token)
+
+    revoked: set[str] = set()
+    tokens = TokenAuthority(keys=[SigningKey.generate()], issuer="http://i", audience="http://a", clock=clock,
+                            revoked=RecentlyRevoked(lambda: set(revoked)))
+    token, _ = tokens.issue(TokenClaims("x", 218, ["Public.Job.Read"], None, 300))
+    assert tokens.verify(token).client_id == "x"
+    revoked.add("x")
+    tokens.forget_revocations()
+    with pytest.raises(Unauthenticated, match="revoked"):
+        tokens.verify(token)
+
+
+def test_remembered_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch, clock: FrozenClock):
+    monkeypatch.setattr(auth, "VERIFIED_TOKENS", 3)
+    tokens = TokenAuthority(keys=[SigningKey.generate()], issuer="http://i", audience="http://a", clock=clock)
+    for n in range(10):
+        tokens.verify(tokens.issue(TokenClaims(f"c{n}", 218, [], None, 300))[0])
+    assert len(tokens._verified) == 3

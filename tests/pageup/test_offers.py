@@ -2,6 +2,7 @@
 
 import pytest
 
+from hireport.dialects.pageup import shapes
 from hireport.kit.auth import Caller
 from hireport.services import offers
 from hireport.services.applications import FormAnswer
@@ -109,3 +110,19 @@ def test_offer_status_creates_a_shell_offer_then_sets_the_first(hire: Hire, runt
     listed = hire.http.get(f"{HIRE}/applications/{bare}/offer").json()["Offers"]
     assert [o["OfferStatus"] for o in listed] == ["Withdrawn"]
     assert_error(hire.http.post(url, json={"OfferStatus": ""}), 400)
+
+
+def test_answers_written_as_plain_data_are_what_their_response_models_say(hire: Hire, stages):
+    """The hot lists answer with plain data serialised once (`Json`), outside FastAPI's response
+    validation: each answer must be exactly what its declared response model makes of it."""
+    application = hire.records["application"]
+    job = hire.http.get(f"{HIRE}/jobs").json()["Items"][0]["JobInfo"]["PUReferenceID"]
+    hire.http.post(f"{HIRE}/offers/{stages['complete']}/process", params={"offerActionTypeId": 3})
+    for path, model in ((f"{HIRE}/offers", shapes.Page[shapes.OfferShape]),
+                        (f"{HIRE}/offers/{stages['complete']}", shapes.OfferShape),
+                        (f"{HIRE}/applications/{application}/offer", shapes.ApplicationOffers),
+                        (f"{HIRE}/jobs/{job}/applications", shapes.Page[shapes.ApplicationSummary])):
+        response = hire.http.get(path)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body and model.model_validate(body).model_dump(mode="json") == body, path

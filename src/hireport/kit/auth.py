@@ -4,12 +4,14 @@ import itertools
 import math
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from starlette.concurrency import run_in_threadpool
 
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Forbidden, Unauthenticated
@@ -56,6 +58,17 @@ class TokenClaims:
     lifetime: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    """What a token whose signature was checked says."""
+
+    caller: Caller
+    not_before: float
+    expires: float
+    kid: str
+
+
+VERIFIED_TOKENS = 10_000  # verified tokens remembered (the least recently used forgotten first)
 MAX_TOKEN_LIFETIME = 86_400  # seconds: the longest a client's tokens may live
 RING_REFRESH = 5.0  # seconds between reloads of the key ring (a rotation elsewhere reaches us within this)
 REVOCATION_REFRESH = 2.0  # seconds between reloads of the revoked clients
@@ -70,9 +83,19 @@ class RecentlyRevoked:
         self._load, self._ids, self._loaded = load, frozenset[str](), -math.inf
 
     def __contains__(self, client_id: object) -> bool:
-        if time.monotonic() - self._loaded >= REVOCATION_REFRESH:
-            self._ids, self._loaded = frozenset(self._load()), time.monotonic()
+        if self.due():
+            self.reload()
+        return self.holds(client_id)
+
+    def holds(self, client_id: object) -> bool:
+        """Whether `client_id` was revoked, as last loaded (no reload)."""
         return client_id in self._ids
+
+    def due(self) -> bool:
+        return time.monotonic() - self._loaded >= REVOCATION_REFRESH
+
+    def reload(self) -> None:
+        self._ids, self._loaded = frozenset(self._load()), time.monotonic()
 
     def forget(self) -> None:
         self._loaded = -math.inf
@@ -84,7 +107,10 @@ class TokenAuthority:
     The newest key signs. An older key still verifies until the last token it could have signed has
     expired (its successor's start + `MAX_TOKEN_LIFETIME`); the JWKS lists every key that verifies. With
     `reload`, the ring is read again every `RING_REFRESH` seconds and on a `kid` it does not know, so a
-    rotation by another process is followed. With `revoked`, a revoked client's tokens are refused."""
+    rotation by another process is followed. With `revoked`, a revoked client's tokens are refused.
+
+    A token's signature is checked once: what it says is then remembered (`VERIFIED_TOKENS` at most) and
+    only its expiry, its key and its client's revocation are judged again on each use."""
 
     def __init__(self, *, keys: list[SigningKey], issuer: str, audience: str, clock: Clock,
                  reload: Callable[[], list[SigningKey]] | None = None, revoked: RecentlyRevoked | None = None) -> None:
@@ -93,6 +119,7 @@ class TokenAuthority:
         self.clock = clock
         self.revoked = revoked
         self._reload = reload
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()
         self._use(keys)
 
     def _use(self, keys: list[SigningKey]) -> None:
@@ -103,9 +130,28 @@ class TokenAuthority:
         self._loaded = time.monotonic()
 
     def _refresh(self, *, unknown_kid: bool = False) -> None:
-        age = time.monotonic() - self._loaded
-        if self._reload is not None and (age >= RING_REFRESH or (unknown_kid and age >= 0.5)):
+        if self._ring_due(unknown_kid=unknown_kid):
+            assert self._reload is not None
             self._use(self._reload())
+
+    def _ring_due(self, *, unknown_kid: bool = False) -> bool:
+        age = time.monotonic() - self._loaded
+        return self._reload is not None and (age >= RING_REFRESH or (unknown_kid and age >= 0.5))
+
+    def _reload_due(self, token: str) -> None:
+        """Reload what is due: the key ring (also for a token signed by a key it does not know), the revoked."""
+        self._refresh(unknown_kid=self._unknown_kid(token))
+        if self.revoked is not None and self.revoked.due():
+            self.revoked.reload()
+
+    def _unknown_kid(self, token: str) -> bool:
+        if token in self._verified:
+            return False
+        try:
+            kid = str(jwt.get_unverified_header(token).get("kid"))
+        except jwt.PyJWTError:
+            return False  # refused by `verify` as it is
+        return all(k.kid != kid for k in self._ring)
 
     def forget_revocations(self) -> None:
         """A client was revoked in this process: look again at once."""
@@ -147,18 +193,49 @@ class TokenAuthority:
                            headers={"kid": self._signing.kid, "typ": "at+jwt"})
         return token, now
 
-    def _key(self, kid: str) -> Any:
-        self._refresh()
+    def _key(self, kid: str, *, reload: bool) -> Any:
+        if reload:
+            self._refresh()
         keys = {k.kid: k.public_key for k in self.verifying_keys()}
-        if kid not in keys:
+        if kid not in keys and reload:
             self._refresh(unknown_kid=True)
             keys = {k.kid: k.public_key for k in self.verifying_keys()}
         return keys.get(kid)
 
-    def verify(self, token: str) -> Caller:
+    async def admit(self, token: str) -> Caller:
+        """`verify` for the event loop: a reload it needs (key ring, revoked clients) runs in a worker thread."""
+        if self._ring_due(unknown_kid=self._unknown_kid(token)) or (self.revoked is not None and self.revoked.due()):
+            await run_in_threadpool(self._reload_due, token)
+        return self.verify(token, reload=False)
+
+    def verify(self, token: str, *, reload: bool = True) -> Caller:
+        """The caller a token speaks for, or a 401. With `reload`, what is due is reloaded here (blocking)."""
+        if reload and self.revoked is not None and self.revoked.due():
+            self.revoked.reload()
+        verified = self._verified.get(token)
+        if verified is None:
+            verified = self._decode(token, reload=reload)
+            self._verified[token] = verified
+            while len(self._verified) > VERIFIED_TOKENS:
+                self._verified.popitem(last=False)
+        else:
+            self._verified.move_to_end(token)
+            if self._key(verified.kid, reload=reload) is None:
+                raise Unauthenticated("the access token was not signed by this server (or its key was retired)")
+        now = self.clock.now().timestamp()
+        if now >= verified.expires:
+            raise Unauthenticated("the access token has expired")
+        if now < verified.not_before:
+            raise Unauthenticated("the access token is not valid yet")
+        if self.revoked is not None and self.revoked.holds(verified.caller.client_id):
+            raise Unauthenticated("the client of this access token was revoked")
+        return verified.caller
+
+    def _decode(self, token: str, *, reload: bool) -> _Verified:
+        """Check the token's signature, issuer, audience and claims."""
         try:
-            header = jwt.get_unverified_header(token)
-            key = self._key(str(header.get("kid")))
+            kid = str(jwt.get_unverified_header(token).get("kid"))
+            key = self._key(kid, reload=reload)
             if key is None:
                 raise Unauthenticated("the access token was not signed by this server (or its key was retired)")
             claims = jwt.decode(
@@ -168,13 +245,6 @@ class TokenAuthority:
             )
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"invalid access token: {exc}") from exc
-        now = self.clock.now().timestamp()
-        if now >= claims["exp"]:
-            raise Unauthenticated("the access token has expired")
-        if now < claims["nbf"]:
-            raise Unauthenticated("the access token is not valid yet")
-        if self.revoked is not None and str(claims["client_id"]) in self.revoked:
-            raise Unauthenticated("the client of this access token was revoked")
         scopes = claims.get("scope") or []
         if isinstance(scopes, str):
             scopes = scopes.split()
@@ -184,8 +254,9 @@ class TokenAuthority:
             partner_id = int(partner) if partner is not None else None
         except (TypeError, ValueError) as exc:
             raise Unauthenticated("malformed access token claims") from exc
-        return Caller(client_id=str(claims["client_id"]), tenant_id=tenant_id,
-                      partner_id=partner_id, scopes=frozenset(scopes))
+        caller = Caller(client_id=str(claims["client_id"]), tenant_id=tenant_id, partner_id=partner_id,
+                        scopes=frozenset(scopes))
+        return _Verified(caller, not_before=claims["nbf"], expires=claims["exp"], kid=kid)
 
 
 def bearer_token(authorization: str | None) -> str:

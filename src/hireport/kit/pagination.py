@@ -42,13 +42,17 @@ class NumberedPage(Generic[T]):
     total: int
 
 
-def numbered_page(session: Session, stmt: Select[Any], order_by: Any, *, page: int, page_size: int,
-                  max_page_size: int = MAX_LIMIT) -> NumberedPage[Any]:
-    """`?page=&pageSize=` paging with a total count (the count reads only the rows that match)."""
+def check_page(page: int, page_size: int, max_page_size: int = MAX_LIMIT) -> None:
     if page < 1:
         raise InvalidInput("page starts at 1", field="page")
     if not 1 <= page_size <= max_page_size:
         raise InvalidInput(f"pageSize must be between 1 and {max_page_size}", field="pageSize")
+
+
+def numbered_page(session: Session, stmt: Select[Any], order_by: Any, *, page: int, page_size: int,
+                  max_page_size: int = MAX_LIMIT) -> NumberedPage[Any]:
+    """`?page=&pageSize=` paging with a total count (the count reads only the rows that match)."""
+    check_page(page, page_size, max_page_size)
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     ordering = order_by if isinstance(order_by, tuple) else (order_by,)
     rows = list(session.execute(stmt.order_by(*ordering).offset((page - 1) * page_size).limit(page_size)))

@@ -9,7 +9,7 @@ module from selecting, updating or deleting tenant rows itself.
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, Update, select, update
+from sqlalchemy import ColumnElement, Select, Update, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
@@ -22,6 +22,24 @@ T = TypeVar("T", bound=TenantScoped)
 def scoped(model: type[T], caller: Caller) -> Select[tuple[T]]:
     """`SELECT model WHERE tenant_id = caller's tenant`; add filters to it, never remove this one."""
     return in_tenant(model, caller.require_tenant())
+
+
+TENANT = "tenant"
+
+
+def prepared(model: type[TenantScoped], *columns: Any,
+             joins: Iterable[tuple[type[TenantScoped], ColumnElement[bool]]] = ()) -> Select[Any]:
+    """`SELECT columns FROM model [JOIN other ON ...] WHERE each table's tenant_id = :tenant`, built once and
+    run many times with `bound(caller, ...)`: SQLAlchemy refuses to run it without a `tenant`."""
+    stmt = select(*columns).select_from(model).where(model.tenant_id == bindparam(TENANT))
+    for other, on in joins:
+        stmt = stmt.join(other, on).where(other.tenant_id == bindparam(TENANT))
+    return stmt
+
+
+def bound(caller: Caller, **params: Any) -> dict[str, Any]:
+    """The parameters of a `prepared` statement for the caller's tenant."""
+    return {TENANT: caller.require_tenant(), **params}
 
 
 def in_tenant(model: type[T], tenant_id: int) -> Select[tuple[T]]:

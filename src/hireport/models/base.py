@@ -1,5 +1,6 @@
 """Declarative base: naming convention, UTC timestamps on every backend, JSON columns, tenancy mixin."""
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
@@ -36,6 +37,19 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> Callable[[Any], datetime | None]:
+        """`process_result_value` after the driver's own conversion, in one call per value: every row read
+        goes through here."""
+        parse = self.impl_instance.dialect_impl(dialect).result_processor(dialect, coltype)
+        if parse is None:
+            return lambda value: None if value is None else value.astimezone(UTC)
+
+        def process(value: Any) -> datetime | None:
+            found: datetime | None = None if value is None else parse(value)
+            return None if found is None else found.replace(tzinfo=UTC)
+
+        return process
 
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")

@@ -1,20 +1,25 @@
 """Applications: an applicant applies to a job, answering its application form."""
 
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
+from sqlalchemy import Select, bindparam, func
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import Attributes, Finite, Name, RowId
 from hireport.kit.clock import Clock
+from hireport.kit.db import Reader
 from hireport.kit.errors import InvalidInput
-from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
-from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
+from hireport.kit.pagination import NumberedPage, Page, check_page, keyset_page
+from hireport.kit.tenancy import bound, get_scoped, prepared, scoped, scoped_ids
 from hireport.models import Applicant, Application, ApplicationStatus, Job
 
 
@@ -74,17 +79,58 @@ ORDER_COLUMNS = {OrderBy.id: Application.id, OrderBy.score: Application.score,
                  OrderBy.created_at: Application.created_at}
 
 
-def search_for_job(session: Session, caller: Caller, job_id: int, *, page: int, page_size: int,
-                   status: ApplicationStatus | None = None, order_by: OrderBy = OrderBy.id, descending: bool = False,
-                   ) -> NumberedPage[tuple[Application, Applicant]]:
-    """A job's applications with their candidates, by status, ordered by `order_by` (then id)."""
+@dataclass(frozen=True, slots=True)
+class ApplicationView:
+    """An application as a job's list shows it, with its candidate's name and e-mail. Plain data, read
+    column by column; every dialect shapes listed applications from this."""
+
+    id: int
+    job_id: int
+    applicant_id: int
+    first_name: str
+    last_name: str
+    email: str
+    status: ApplicationStatus
+    status_code: str | None
+    order_of_merit: int | None
+    score: float | None
+    source: str | None
+    current_step: str | None
+    tags: list[str]
+    hired_at: datetime | None
+    ended_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@functools.cache
+def _job_statements(by_status: bool, order_by: OrderBy, descending: bool) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements of a job's applications for one way of asking."""
+    conditions = [Application.job_id == bindparam("job_id")]
+    if by_status:
+        conditions.append(Application.status == bindparam("status"))
     column = ORDER_COLUMNS[order_by]
-    ordering = column.desc() if descending else column.asc()
-    stmt = (scoped(Application, caller).add_columns(Applicant)
-            .join(Applicant, Applicant.id == Application.applicant_id).where(Application.job_id == job_id))
-    if status is not None:
-        stmt = stmt.where(Application.status == status)
-    return numbered_page(session, stmt, (ordering, Application.id), page=page, page_size=page_size)
+    page = (prepared(Application, Application.id, Application.job_id, Application.applicant_id, Applicant.first_name,
+                     Applicant.last_name, Applicant.email, Application.status, Application.status_code,
+                     Application.order_of_merit, Application.score, Application.source, Application.current_step,
+                     Application.tags, Application.hired_at, Application.ended_at, Application.created_at,
+                     Application.updated_at, joins=((Applicant, Applicant.id == Application.applicant_id),))
+            .where(*conditions).order_by(column.desc() if descending else column.asc(), Application.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    count = prepared(Application, func.count()).where(*conditions)
+    return page, count
+
+
+def search_for_job(reader: Reader, caller: Caller, job_id: int, *, page: int, page_size: int,
+                   status: ApplicationStatus | None = None, order_by: OrderBy = OrderBy.id, descending: bool = False,
+                   ) -> NumberedPage[ApplicationView]:
+    """A job's applications with their candidates, by status, ordered by `order_by` (then id)."""
+    check_page(page, page_size)
+    page_stmt, count_stmt = _job_statements(status is not None, order_by, descending)
+    params = bound(caller, job_id=job_id, status=status)
+    total = reader.execute(count_stmt, params).scalar_one()
+    rows = reader.execute(page_stmt, {**params, "limit": page_size, "offset": (page - 1) * page_size})
+    return NumberedPage(items=[ApplicationView(*row) for row in rows], page=page, page_size=page_size, total=total)
 
 
 def change_status_code(session: Session, caller: Caller, application: Application, code: str, *,

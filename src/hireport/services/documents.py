@@ -4,15 +4,18 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
+from typing import Any
 
+from sqlalchemy import Select, bindparam
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
+from hireport.kit.db import Reader
 from hireport.kit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
-from hireport.kit.tenancy import get_scoped, scoped, scoped_update
+from hireport.kit.tenancy import bound, get_scoped, prepared, scoped, scoped_update
 from hireport.models import Application, Document, DocumentOwner, Job, Offer, Upload
 
 _OWNER_MODELS: dict[DocumentOwner, type[Job] | type[Application] | type[Offer]] = {
@@ -64,14 +67,41 @@ def get(session: Session, caller: Caller, document_id: int) -> Document:
     return get_scoped(session, Document, caller, document_id, what="document")
 
 
-def attached_to(session: Session, caller: Caller, owner: DocumentOwner,
-                owner_ids: list[int]) -> dict[int, list[Document]]:
+@dataclass(frozen=True, slots=True)
+class DocumentView:
+    """What a listing says of a document (its bytes and storage key stay out)."""
+
+    id: int
+    title: str
+    file_name: str
+    mime_type: str
+    category: str | None
+    size_bytes: int
+    created_at: datetime
+
+    @property
+    def extension(self) -> str:
+        _, dot, ext = self.file_name.rpartition(".")
+        return ext.lower() if dot else ""
+
+
+def _attached_statement(owner: DocumentOwner) -> Select[Any]:
+    column = getattr(Document, f"{owner.value}_id")
+    return (prepared(Document, column, Document.id, Document.title, Document.file_name, Document.mime_type,
+                     Document.category, Document.size_bytes, Document.created_at)
+            .where(column.in_(bindparam("owners", expanding=True))).order_by(Document.id))
+
+
+_ATTACHED = {owner: _attached_statement(owner) for owner in DocumentOwner}
+
+
+def attached_to(reader: Reader, caller: Caller, owner: DocumentOwner,
+                owner_ids: list[int]) -> dict[int, list[DocumentView]]:
     """The documents of each of several jobs, applications or offers, in one query."""
-    found: dict[int, list[Document]] = {owner_id: [] for owner_id in owner_ids}
+    found: dict[int, list[DocumentView]] = {owner_id: [] for owner_id in owner_ids}
     if owner_ids:
-        column = getattr(Document, f"{owner.value}_id")
-        for document in session.scalars(scoped(Document, caller).where(column.in_(owner_ids)).order_by(Document.id)):
-            found[getattr(document, f"{owner.value}_id")].append(document)
+        for owner_id, *fields in reader.execute(_ATTACHED[owner], bound(caller, owners=owner_ids)):
+            found[owner_id].append(DocumentView(*fields))
     return found
 
 

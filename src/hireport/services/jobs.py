@@ -1,18 +1,21 @@
 """Jobs (requisitions): create, read, list and update, with vendor-only fields kept in `attributes`."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from pydantic import BaseModel, Field
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import Attributes, Count, Id32, Int32, LongText, Money, UtcDatetime
 from hireport.kit.clock import Clock
+from hireport.kit.db import Reader
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
-from hireport.kit.tenancy import get_scoped, scoped
+from hireport.kit.tenancy import bound, get_scoped, prepared, scoped
 from hireport.models import Job, JobStatus
 from hireport.services import career_pages, job_status
 
@@ -111,6 +114,34 @@ def update(session: Session, caller: Caller, job: Job, fields: JobFields, *, clo
 
 def get(session: Session, caller: Caller, job_id: int) -> Job:
     return get_scoped(session, Job, caller, job_id, what="job")
+
+
+@dataclass(frozen=True, slots=True)
+class JobRef:
+    """What a list of a job's applications says of the job."""
+
+    id: int
+    external_id: str | None
+    title: str
+
+
+_REF = prepared(Job, Job.id, Job.external_id, Job.title)
+_REF_BY_ID = _REF.where(Job.id == bindparam("job_id"))
+_REF_BY_EXTERNAL_ID = _REF.where(Job.external_id == bindparam("external_id"))
+
+
+def ref(reader: Reader, caller: Caller, job_id: int) -> JobRef:
+    row = reader.execute(_REF_BY_ID, bound(caller, job_id=job_id)).one_or_none()
+    if row is None:
+        raise NotFound(f"job {job_id} not found")
+    return JobRef(*row)
+
+
+def ref_by_external_id(reader: Reader, caller: Caller, external_id: str) -> JobRef:
+    row = reader.execute(_REF_BY_EXTERNAL_ID, bound(caller, external_id=external_id)).first()
+    if row is None:
+        raise NotFound(f"job with external id {external_id!r} not found")
+    return JobRef(*row)
 
 
 def get_by_external_id(session: Session, caller: Caller, external_id: str) -> Job:

@@ -1,21 +1,26 @@
 """Offers: made on an application, accepted by the candidate, completed with the new-starter form,
 then processed by downstream systems, once per offer action type."""
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import Attributes, Finite, LongText, RowId, UtcDatetime
 from hireport.kit.clock import Clock
-from hireport.kit.errors import Conflict, InvalidInput
-from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
-from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
-from hireport.models import DEFAULT_ACTION_TYPE, Application, Document, DocumentOwner, Job, Offer, OfferProcessing
+from hireport.kit.db import Reader
+from hireport.kit.errors import Conflict, InvalidInput, NotFound
+from hireport.kit.pagination import NumberedPage, Page, check_page, keyset_page
+from hireport.kit.tenancy import bound, get_scoped, prepared, scoped
+from hireport.models import DEFAULT_ACTION_TYPE, Application, DocumentOwner, Job, Offer, OfferProcessing
 from hireport.services import documents
 from hireport.services.applications import FormAnswer
+from hireport.services.documents import DocumentView
 
 
 class OfferFields(BaseModel):
@@ -93,48 +98,81 @@ def mark_processed(session: Session, caller: Caller, offer: Offer, *, clock: Clo
     return True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OfferView:
-    """An offer and where it stands: its application, its job's external id, the action types that
-    processed it (0 = the default), and its documents. Every dialect shapes offers from this."""
+    """An offer and where it stands: its application, applicant and job (with the job's external id), the
+    action types that processed it (0 = the default), and its documents. Plain data, read column by
+    column; every dialect shapes offers from this."""
 
-    offer: Offer
-    application: Application
+    id: int
+    application_id: int
+    applicant_id: int
+    job_id: int
     job_external_id: str | None
+    parent_offer_id: int | None
+    status: str
+    accepted_at: datetime | None
+    form_completed_at: datetime | None
+    offer_made_at: datetime | None
+    start_date: datetime | None
+    end_date: datetime | None
+    probation_end_date: datetime | None
+    hours_per_week: float | None
+    hours_per_month: float | None
+    comments: str | None
+    pay_scale_id: str | None
+    attributes: dict[str, Any]
+    created_at: datetime
     processed_action_types: list[int]
-    documents: list[Document]
+    documents: list[DocumentView]
 
     @property
     def accepted(self) -> bool:
-        return self.offer.accepted_at is not None
+        return self.accepted_at is not None
 
     @property
     def form_complete(self) -> bool:
-        return self.offer.form_completed_at is not None
+        return self.form_completed_at is not None
 
 
-def views(session: Session, caller: Caller, found: list[Offer]) -> list[OfferView]:
-    """The read model of several offers, in four queries whatever their number."""
-    application_ids = {o.application_id for o in found}
-    applications: dict[int, tuple[Application, str | None]] = {}
-    if application_ids:
-        stmt = (scoped_ids(Application, caller, application_ids).add_columns(Job.external_id)
-                .join(Job, Job.id == Application.job_id))
-        applications = {app.id: (app, external_id) for app, external_id in session.execute(stmt)}
-    processed = processed_action_types(session, found)
-    docs = documents.attached_to(session, caller, DocumentOwner.offer, [o.id for o in found])
-    return [OfferView(o, *applications[o.application_id], processed[o.id], docs[o.id]) for o in found]
+_VIEW_COLUMNS = (Offer.id, Offer.application_id, Application.applicant_id, Application.job_id, Job.external_id,
+                 Offer.parent_offer_id, Offer.status, Offer.accepted_at, Offer.form_completed_at,
+                 Offer.offer_made_at, Offer.start_date, Offer.end_date, Offer.probation_end_date,
+                 Offer.hours_per_week, Offer.hours_per_month, Offer.comments, Offer.pay_scale_id, Offer.attributes,
+                 Offer.created_at, Offer.processed_at)
+_VIEWS = prepared(Offer, *_VIEW_COLUMNS, joins=((Application, Application.id == Offer.application_id),
+                                                (Job, Job.id == Application.job_id)))
+_BY_IDS = _VIEWS.where(Offer.id.in_(bindparam("ids", expanding=True))).order_by(Offer.id)
+_PROCESSED = (select(OfferProcessing.offer_id, OfferProcessing.action_type_id)
+              .where(OfferProcessing.offer_id.in_(bindparam("ids", expanding=True)))
+              .order_by(OfferProcessing.action_type_id))
 
 
-def processed_action_types(session: Session, offers: list[Offer]) -> dict[int, list[int]]:
-    """For each offer, the action types that processed it (0 = the default), in one query."""
-    found: dict[int, list[int]] = {o.id: [DEFAULT_ACTION_TYPE] if o.processed_at else [] for o in offers}
-    if offers:
-        stmt = (select(OfferProcessing.offer_id, OfferProcessing.action_type_id)
-                .where(OfferProcessing.offer_id.in_(found)).order_by(OfferProcessing.action_type_id))
-        for offer_id, action_type in session.execute(stmt):
-            found[offer_id].append(action_type)
-    return found
+def views(reader: Reader, caller: Caller, offer_ids: list[int]) -> list[OfferView]:
+    """The read model of several of the caller's offers, in the order of `offer_ids`, in three queries
+    whatever their number."""
+    if not offer_ids:
+        return []
+    found = {row[0]: row for row in reader.execute(_BY_IDS, bound(caller, ids=offer_ids))}
+    return _complete(reader, caller, [found[i] for i in offer_ids if i in found])
+
+
+def view(reader: Reader, caller: Caller, offer_id: int) -> OfferView:
+    found = views(reader, caller, [offer_id])
+    if not found:
+        raise NotFound(f"offer {offer_id} not found")
+    return found[0]
+
+
+def _complete(reader: Reader, caller: Caller, rows: list[Any]) -> list[OfferView]:
+    """Views of offer rows read with `_VIEW_COLUMNS`: their processings and documents, a query each."""
+    ids = [row[0] for row in rows]
+    processed: dict[int, list[int]] = {row[0]: [DEFAULT_ACTION_TYPE] if row[-1] else [] for row in rows}
+    if ids:
+        for offer_id, action_type in reader.execute(_PROCESSED, {"ids": ids}):
+            processed[offer_id].append(action_type)
+    docs = documents.attached_to(reader, caller, DocumentOwner.offer, ids)
+    return [OfferView(*(*row[:-1], processed[row[0]], docs[row[0]])) for row in rows]
 
 
 def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None,
@@ -153,16 +191,14 @@ class OfferFilter:
     action_type_id: int = DEFAULT_ACTION_TYPE
 
 
-def search(session: Session, caller: Caller, criteria: OfferFilter, *, page: int,
-           page_size: int) -> NumberedPage[Offer]:
-    """Offers by acceptance, new-starter form and processing (for one action type), oldest first."""
-    if criteria.action_type_id < 0:
-        raise InvalidInput("{action_type_id} must not be negative", field="action_type_id")
-    stmt = scoped(Offer, caller)
+@functools.cache
+def _search_statements(criteria: OfferFilter) -> tuple[Select[Any], Select[Any]]:
+    """The page and count statements for one combination of filters (the action type is bound per call)."""
+    conditions: list[ColumnElement[bool]] = []
     if criteria.accepted is not None:
-        stmt = stmt.where(Offer.accepted_at.is_not(None) if criteria.accepted else Offer.accepted_at.is_(None))
+        conditions.append(Offer.accepted_at.is_not(None) if criteria.accepted else Offer.accepted_at.is_(None))
     if criteria.form_complete is not None:
-        stmt = stmt.where(Offer.form_completed_at.is_not(None) if criteria.form_complete
+        conditions.append(Offer.form_completed_at.is_not(None) if criteria.form_complete
                           else Offer.form_completed_at.is_(None))
     if criteria.processed is not None:
         done: ColumnElement[bool]
@@ -170,9 +206,26 @@ def search(session: Session, caller: Caller, criteria: OfferFilter, *, page: int
             done = Offer.processed_at.is_not(None)
         else:
             done = exists().where(OfferProcessing.offer_id == Offer.id,
-                                  OfferProcessing.action_type_id == criteria.action_type_id)
-        stmt = stmt.where(done if criteria.processed else ~done)
-    return numbered_page(session, stmt, Offer.id, page=page, page_size=page_size)
+                                  OfferProcessing.action_type_id == bindparam("action_type_id"))
+        conditions.append(done if criteria.processed else ~done)
+    page = (_VIEWS.where(*conditions).order_by(Offer.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    count = prepared(Offer, func.count()).where(*conditions)
+    return page, count
+
+
+def search(reader: Reader, caller: Caller, criteria: OfferFilter, *, page: int,
+           page_size: int) -> NumberedPage[OfferView]:
+    """Offers by acceptance, new-starter form and processing (for one action type), oldest first."""
+    if criteria.action_type_id < 0:
+        raise InvalidInput("{action_type_id} must not be negative", field="action_type_id")
+    check_page(page, page_size)
+    shape = replace(criteria, action_type_id=min(criteria.action_type_id, 1))  # default (0) or any other
+    page_stmt, count_stmt = _search_statements(shape)
+    params = bound(caller, action_type_id=criteria.action_type_id)
+    total = reader.execute(count_stmt, params).scalar_one()
+    rows = list(reader.execute(page_stmt, {**params, "limit": page_size, "offset": (page - 1) * page_size}))
+    return NumberedPage(items=_complete(reader, caller, rows), page=page, page_size=page_size, total=total)
 
 
 def for_application(session: Session, caller: Caller, application_id: int) -> list[Offer]:

@@ -11,11 +11,14 @@ from hireport.dialects.gupy.jobs import PerPage
 from hireport.dialects.gupy.scopes import Scope
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import PageNumber, RowId
+from hireport.kit.db import Reader
 from hireport.kit.errors import InvalidInput
+from hireport.kit.pagination import NumberedPage
 from hireport.kit.web import DbSession, RuntimeDep
-from hireport.models import Applicant, Application, ApplicationStatus, Job, Message
+from hireport.models import ApplicationStatus, Message
 from hireport.services import applications, jobs, messaging
-from hireport.services.applications import OrderBy
+from hireport.services.applications import ApplicationView, OrderBy
+from hireport.services.jobs import JobRef
 
 router = APIRouter(prefix="/v1/jobs/{jobId}/applications")
 
@@ -24,8 +27,8 @@ MessagesWrite = Annotated[Caller, Depends(endpoint(Scope.messages_write))]
 
 
 @router.get("", tags=["Applications"], summary="List a job's applications")
-def list_applications(
-    jobId: RowId, session: DbSession, caller: ApplicationsRead,
+async def list_applications(
+    jobId: RowId, rt: RuntimeDep, caller: ApplicationsRead,
     status: ApplicationStatus | None = None,
     order: Annotated[str, Query(max_length=20,
                                 description="`id`, `score` or `createdAt`, then `asc` or `desc`")] = "id asc",
@@ -33,11 +36,15 @@ def list_applications(
                                         description="Comma-separated fields to return (default: all)")] = None,
     page: PageNumber = 1, perPage: PerPage = 10,
 ) -> JSONResponse:
-    job = jobs.get(session, caller, jobId)
     order_by, descending = _order(order)
-    found = applications.search_for_job(session, caller, job.id, page=page, page_size=perPage, status=status,
-                                         order_by=order_by, descending=descending)
-    items = [view(a, p, job).model_dump(mode="json") for a, p in found.items]
+
+    def read(reader: Reader) -> tuple[JobRef, NumberedPage[ApplicationView]]:
+        job = jobs.ref(reader, caller, jobId)
+        return job, applications.search_for_job(reader, caller, job.id, page=page, page_size=perPage,
+                                                status=status, order_by=order_by, descending=descending)
+
+    job, found = await rt.db.read(read)
+    items = [view(a, job).model_dump(mode="json") for a in found.items]
     if fields:
         wanted = {f.strip() for f in fields.split(",") if f.strip()}
         unknown = wanted - set(shapes.Application.model_fields)
@@ -73,12 +80,11 @@ def _order(order: str) -> tuple[OrderBy, bool]:
     return ORDER_FIELDS[name], direction == "desc"
 
 
-def view(a: Application, person: Applicant, job: Job) -> shapes.Application:
+def view(a: ApplicationView, job: JobRef) -> shapes.Application:
     return shapes.Application(
         id=a.id, source=a.source, status=a.status.value, score=a.score, createdAt=a.created_at,
         updatedAt=a.updated_at, endedAt=a.ended_at, tags=a.tags, hiringDate=a.hired_at,
-        candidate=shapes.Candidate(id=person.id, name=person.first_name, lastName=person.last_name,
-                                   email=person.email),
+        candidate=shapes.Candidate(id=a.applicant_id, name=a.first_name, lastName=a.last_name, email=a.email),
         job=shapes.JobRef(id=job.id, name=job.title),
         currentStep=shapes.Step(id=None, name=a.current_step, status=a.status.value),
     )

@@ -50,13 +50,16 @@ def get_job(jobId: RowId, session: DbSession, caller: JobsRead) -> shapes.Job:
 
 
 @router.patch("/{jobId}", summary="Update a job")
-def update_job(jobId: RowId, body: shapes.JobPatch, session: DbSession, rt: RuntimeDep,
-               caller: JobsWrite) -> shapes.Job:
+async def update_job(jobId: RowId, body: shapes.JobPatch, rt: RuntimeDep, caller: JobsWrite) -> shapes.Job:
     """Any subset of the fields, plus `status`, moved through the lifecycle with the fields of the same
     request applied first. A refused move is a 409 whose `detail` names the rule."""
-    job = jobs.update(session, caller, jobs.get(session, caller, jobId), _fields(body), clock=rt.clock,
-                      status=body.status)
-    return view(job)
+    fields = _fields(body)
+
+    def change(session: DbSession) -> shapes.Job:
+        return view(jobs.update(session, caller, jobs.get(session, caller, jobId), fields, clock=rt.clock,
+                                status=body.status))
+
+    return await rt.db.write(change)
 
 
 def _fields(body: shapes.JobPatch) -> JobFields:

@@ -108,8 +108,9 @@ def create_offer(body: OfferCreate, session: DbSession, rt: RuntimeDep, caller: 
 def list_offers(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
                 application_id: RowId | None = None) -> PageOf[OfferRead]:
     page = offers.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
-    views = offers.views(session, caller, page.items)
-    return PageOf(items=[offer_view(v) for v in views], next_cursor=page.next_cursor)
+    views = offers.views(session, caller, [o.id for o in page.items])
+    return PageOf(items=[offer_view(v, o) for v, o in zip(views, page.items, strict=True)],
+                  next_cursor=page.next_cursor)
 
 
 @router.get("/offers/{offer_id}", tags=["offers"])
@@ -190,16 +191,14 @@ def download_document(document_id: RowId, session: DbSession, rt: RuntimeDep, ca
                     headers={"Content-Disposition": content_disposition(document.file_name)})
 
 
-def offer_view(view: OfferView) -> OfferRead:
-    return OfferRead(
-        **{name: getattr(view.offer, name) for name in OfferRead.model_fields
-           if name not in {"accepted", "form_complete", "processed_action_types"}},
-        accepted=view.accepted, form_complete=view.form_complete, processed_action_types=view.processed_action_types,
-    )
+def offer_view(view: OfferView, offer: Offer) -> OfferRead:
+    """The offer's read model, with its new-starter form answers (which the model leaves out)."""
+    return OfferRead(**{name: getattr(view, name) for name in OfferRead.model_fields if name != "onboarding_answers"},
+                     onboarding_answers=offer.onboarding_answers)
 
 
 def one_offer_view(session: DbSession, caller: Caller, offer: Offer) -> OfferRead:
-    return offer_view(offers.views(session, caller, [offer])[0])
+    return offer_view(offers.view(session, caller, offer.id), offer)
 
 
 def document_view(document: Document) -> DocumentRead:

@@ -1,16 +1,17 @@
 """SearchApplications and application actions."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query
 
 from hireport.dialects.pageup import shapes, views
 from hireport.dialects.pageup.auth import hire
-from hireport.dialects.pageup.jobs import IdType, IdTypeQuery, JobId, PageSize, find_job
+from hireport.dialects.pageup.jobs import IdType, IdTypeQuery, JobId, PageSize, job_number
 from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import INT64_MAX, PageNumber, RowId
-from hireport.kit.web import DbSession, RuntimeDep
+from hireport.kit.db import Reader
+from hireport.kit.web import DbSession, Json, RuntimeDep
 from hireport.models import DocumentOwner
 from hireport.services import applicants, applications, documents, jobs, offers
 from hireport.services.applications import MAX_RANKS
@@ -25,17 +26,22 @@ OfferRead = Annotated[Caller, Depends(hire(Scope.offer_read))]
 OfferWrite = Annotated[Caller, Depends(hire(Scope.offer_write))]
 
 
-@router.get("/jobs/{jobId}/applications", tags=["SearchApplications"], summary="Search applications by job")
-def job_applications(jobId: JobId, session: DbSession, caller: ApplicationRead,
-                     idType: IdTypeQuery = IdType.lJobID, page: PageNumber = 1,
-                     pageSize: PageSize = 50) -> shapes.Page[shapes.ApplicationSummary]:
+@router.get("/jobs/{jobId}/applications", tags=["SearchApplications"], summary="Search applications by job",
+            response_model=shapes.Page[shapes.ApplicationSummary])
+async def job_applications(jobId: JobId, rt: RuntimeDep, caller: ApplicationRead,
+                           idType: IdTypeQuery = IdType.lJobID, page: PageNumber = 1, pageSize: PageSize = 50) -> Json:
     """The job's applications, oldest first. `jobId` is an lJobID, or an sExternalJobID with
     `idType=sExternalJobID`."""
-    job = find_job(session, caller, jobId, idType)
-    found = applications.search_for_job(session, caller, job.id, page=page, page_size=pageSize)
-    docs = documents.attached_to(session, caller, DocumentOwner.application, [a.id for a, _ in found.items])
-    return shapes.Page(Page=found.page, PageSize=found.page_size, TotalCount=found.total,
-                       Items=[views.application_summary(a, p, job.external_id, docs[a.id]) for a, p in found.items])
+    job_id = job_number(jobId, idType)
+
+    def read(reader: Reader) -> dict[str, Any]:
+        job = jobs.ref(reader, caller, job_id) if job_id is not None else jobs.ref_by_external_id(reader, caller, jobId)
+        found = applications.search_for_job(reader, caller, job.id, page=page, page_size=pageSize)
+        docs = documents.attached_to(reader, caller, DocumentOwner.application, [a.id for a in found.items])
+        return {"Page": found.page, "PageSize": found.page_size, "TotalCount": found.total,
+                "Items": [views.application_summary(a, job.external_id, docs[a.id]) for a in found.items]}
+
+    return Json(await rt.db.read(read))
 
 
 @router.get("/applicants/{applicantId}", tags=["SearchApplications"], summary="Get an applicant")
@@ -52,12 +58,13 @@ def application_form(applicationId: RowId, session: DbSession,
     return views.application_form(application, jobs.get(session, caller, application.job_id).external_id)
 
 
-@router.get("/applications/{applicationId}/offer", tags=["Offer"], summary="Get an application's offers")
-def application_offers(applicationId: RowId, session: DbSession, caller: OfferRead) -> shapes.ApplicationOffers:
+@router.get("/applications/{applicationId}/offer", tags=["Offer"], summary="Get an application's offers",
+            response_model=shapes.ApplicationOffers)
+def application_offers(applicationId: RowId, session: DbSession, caller: OfferRead) -> Json:
     """Every offer made on the application, oldest first (an empty list if none)."""
     found = offers.for_application(session, caller, applicationId)
-    return shapes.ApplicationOffers(ApplicationInfo=shapes.RefInfo(PUReferenceID=applicationId),
-                                    Offers=views.offers(offers.views(session, caller, found)))
+    return Json({"ApplicationInfo": {"PUReferenceID": applicationId},
+                 "Offers": views.offers(offers.views(session, caller, [o.id for o in found]))})
 
 
 @router.post("/applications/{applicationId}/changeapplicationstatusbycode", tags=["SearchApplications"],
@@ -83,9 +90,10 @@ def change_order_of_merit(body: Annotated[list[shapes.MeritRank], Body(max_lengt
             for a in ranked]
 
 
-@router.post("/applications/{applicationId}/offer", tags=["Offer"], summary="Create an offer")
+@router.post("/applications/{applicationId}/offer", tags=["Offer"], summary="Create an offer",
+             response_model=shapes.OfferShape)
 def create_offer(applicationId: RowId, body: shapes.OfferWrite, session: DbSession, rt: RuntimeDep,
-                 caller: OfferWrite, parentOfferID: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0) -> shapes.OfferShape:
+                 caller: OfferWrite, parentOfferID: Annotated[int, Query(ge=0, le=INT64_MAX)] = 0) -> Json:
     """`parentOfferID=0` (the default) makes a first offer; another offer id makes a revised one."""
     fields = OfferFields(
         parent_offer_id=parentOfferID or None, offer_made_at=body.OfferMadeDate, start_date=body.StartDate,
@@ -93,12 +101,13 @@ def create_offer(applicationId: RowId, body: shapes.OfferWrite, session: DbSessi
         hours_per_month=body.HoursPerMonth, comments=body.Comments,
         pay_scale_id=body.PayScaleID, attributes=body.model_extra or {})
     offer = offers.create(session, caller, applicationId, fields, clock=rt.clock)
-    return views.offer(offers.views(session, caller, [offer])[0])
+    return Json(views.offer(offers.view(session, caller, offer.id)))
 
 
-@router.post("/applications/{applicationId}/offers/status", tags=["Offer"], summary="Set the offer status")
+@router.post("/applications/{applicationId}/offers/status", tags=["Offer"], summary="Set the offer status",
+             response_model=shapes.OfferShape)
 def set_offer_status(applicationId: RowId, body: shapes.OfferStatusWrite, session: DbSession,
-                     rt: RuntimeDep, caller: OfferWrite) -> shapes.OfferShape:
+                     rt: RuntimeDep, caller: OfferWrite) -> Json:
     """Sets the status of the application's first offer; with no offer, creates a "shell offer"."""
     offer = offers.set_status(session, caller, applicationId, body.OfferStatus, note=body.ExtraNote, clock=rt.clock)
-    return views.offer(offers.views(session, caller, [offer])[0])
+    return Json(views.offer(offers.view(session, caller, offer.id)))

@@ -16,7 +16,7 @@ TENANT_MAX = 2**31 - 1
 
 async def authenticate(rt: Runtime, headers: Headers) -> Caller:
     """401 without a valid access token (signature, issuer, audience, expiry)."""
-    return rt.tokens.verify(bearer_token(headers.get("authorization")))
+    return await rt.tokens.admit(bearer_token(headers.get("authorization")))
 
 
 def hire(scope: str, *alternatives: str, partner: bool = False) -> Callable[..., Awaitable[Caller]]:

@@ -66,7 +66,7 @@ def create_document(body: shapes.DocumentCreate, session: DbSession, rt: Runtime
     document = documents.create_from_upload(
         session, caller, rt.storage, upload_key=body.UploadId, owner=owner, owner_id=body.EntityID,
         file_name=body.FileName, clock=rt.clock, title=body.Title, category=body.DocumentCategory)
-    return views.document(document)
+    return shapes.DocumentShape(**views.document(document))
 
 
 @router.get("/{documentId}", summary="Get a document's download URL")

@@ -33,12 +33,18 @@ JobId = Annotated[str, Path(min_length=1, max_length=100, description="An lJobID
 
 
 def find_job(session: DbSession, caller: Caller, job_id: str, id_type: IdType) -> Job:
+    number = job_number(job_id, id_type)
+    return jobs.get(session, caller, number) if number else jobs.get_by_external_id(session, caller, job_id)
+
+
+def job_number(job_id: str, id_type: IdType) -> int | None:
+    """The lJobID that `jobId` is, or None when it is an sExternalJobID."""
     if id_type == IdType.sExternalJobID:
-        return jobs.get_by_external_id(session, caller, job_id)
+        return None
     if not job_id.isascii() or not job_id.isdigit() or not 1 <= int(job_id) <= INT64_MAX:
         raise InvalidInput(f"jobId {job_id!r} is not an lJobID (1 to {INT64_MAX}); pass idType=sExternalJobID "
                            "for an external id", field="jobId")
-    return jobs.get(session, caller, int(job_id))
+    return int(job_id)
 
 
 @router.get("/jobs", summary="List jobs")

@@ -10,7 +10,7 @@ from hireport.dialects.pageup.jobs import PageSize
 from hireport.dialects.pageup.scopes import Scope
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import INT32_MAX, PageNumber, RowId
-from hireport.kit.web import DbSession, RuntimeDep
+from hireport.kit.web import DbSession, Json, RuntimeDep
 from hireport.models import DEFAULT_ACTION_TYPE
 from hireport.services import offers
 from hireport.services.offers import OfferFilter
@@ -23,28 +23,25 @@ ActionType = Annotated[int | None, Query(ge=0, le=INT32_MAX,
                                          description="Each offer action type keeps its own processed flag")]
 
 
-@router.get("/offers", summary="Search offers")
-def search_offers(session: DbSession, caller: OfferRead, offerAccepted: bool | None = None,
-                  offerProcessed: bool | None = None, formComplete: bool | None = None,
-                  offerActionTypeId: ActionType = None, page: PageNumber = 1,
-                  pageSize: PageSize = 50) -> shapes.Page[shapes.OfferShape]:
+@router.get("/offers", summary="Search offers", response_model=shapes.Page[shapes.OfferShape])
+async def search_offers(rt: RuntimeDep, caller: OfferRead, offerAccepted: bool | None = None,
+                        offerProcessed: bool | None = None, formComplete: bool | None = None,
+                        offerActionTypeId: ActionType = None, page: PageNumber = 1, pageSize: PageSize = 50) -> Json:
     """The export loop: `offerAccepted=true&offerProcessed=false&formComplete=true` lists the offers to
     send to payroll; once processed (`POST /offers/{offerId}/process`) an offer does not come back.
     With `offerActionTypeId`, `offerProcessed` is read for that action type."""
     action_type = offerActionTypeId or DEFAULT_ACTION_TYPE
-    found = offers.search(session, caller, OfferFilter(accepted=offerAccepted, form_complete=formComplete,
-                                                       processed=offerProcessed, action_type_id=action_type),
-                          page=page, page_size=pageSize)
-    return shapes.Page(Page=found.page, PageSize=found.page_size, TotalCount=found.total,
-                       Items=views.offers(offers.views(session, caller, found.items), action_type_id=action_type))
+    criteria = OfferFilter(accepted=offerAccepted, form_complete=formComplete, processed=offerProcessed,
+                           action_type_id=action_type)
+    found = await rt.db.read(lambda reader: offers.search(reader, caller, criteria, page=page, page_size=pageSize))
+    return Json({"Page": found.page, "PageSize": found.page_size, "TotalCount": found.total,
+                 "Items": views.offers(found.items, action_type_id=action_type)})
 
 
-@router.get("/offers/{offerId}", summary="Get an offer")
-def get_offer(offerId: RowId, session: DbSession, caller: OfferRead,
-              offerActionTypeId: ActionType = None) -> shapes.OfferShape:
-    offer = offers.get(session, caller, offerId)
-    return views.offer(offers.views(session, caller, [offer])[0],
-                       action_type_id=offerActionTypeId or DEFAULT_ACTION_TYPE)
+@router.get("/offers/{offerId}", summary="Get an offer", response_model=shapes.OfferShape)
+async def get_offer(offerId: RowId, rt: RuntimeDep, caller: OfferRead, offerActionTypeId: ActionType = None) -> Json:
+    found = await rt.db.read(lambda reader: offers.view(reader, caller, offerId))
+    return Json(views.offer(found, action_type_id=offerActionTypeId or DEFAULT_ACTION_TYPE))
 
 
 @router.get("/offers/{offerId}/onboardingform", summary="Get an offer's new-starter form answers")

@@ -1,9 +1,14 @@
-"""From domain rows to PageUp shapes."""
+"""From domain rows and read models to PageUp shapes: the lists' items as plain data (serialised once, by
+orjson; `shapes` keeps their models for the OpenAPI), the rest as `shapes` models."""
 
+from datetime import datetime
 from typing import Any
 
 from hireport.dialects.pageup import shapes
+from hireport.dialects.pageup.shapes import to_wire
 from hireport.models import Applicant, Application, Document, Job, JobStatus, Offer
+from hireport.services.applications import ApplicationView
+from hireport.services.documents import DocumentView
 from hireport.services.offers import OfferView
 
 # PageUp's JobStatusID values are per-customer; hireport's are fixed and documented in the OpenAPI.
@@ -14,24 +19,26 @@ JOB_STATUS_IDS: dict[JobStatus, str] = {
 STATUS_BY_ID = {v: k for k, v in JOB_STATUS_IDS.items()}
 
 
-def document(d: Document) -> shapes.DocumentShape:
-    return shapes.DocumentShape(PUReferenceID=d.id, Title=d.title, FileSizeKB=(d.size_bytes + 1023) // 1024,
-                                Extension=d.extension, MimeType=d.mime_type, DocumentCategory=d.category,
-                                CreatedDate=d.created_at, FileName=d.file_name)
+def document(d: DocumentView | Document) -> dict[str, Any]:
+    """A `DocumentShape`, as plain data."""
+    return {"PUReferenceID": d.id, "Title": d.title, "FileSizeKB": (d.size_bytes + 1023) // 1024,
+            "Extension": d.extension, "MimeType": d.mime_type, "DocumentCategory": d.category,
+            "CreatedDate": to_wire(d.created_at), "FileName": d.file_name}
 
 
 def job_info(job_id: int, external_id: str | None) -> shapes.JobInfo:
     return shapes.JobInfo(PUReferenceID=job_id, sExternalJobID=external_id)
 
 
-def job(j: Job, docs: list[Document]) -> shapes.JobShape:
+def job(j: Job, docs: list[DocumentView]) -> shapes.JobShape:
     return shapes.JobShape(
         JobInfo=job_info(j.id, j.external_id), JobID=j.external_id, Title=j.title,
         JobStatusID=JOB_STATUS_IDS[j.status], JobStatus=j.status.value, OwnerUserID=j.owner_user_id,
         NewPositions=j.num_vacancies, ReplacementPositions=j.replacement_positions, NeededDate=j.needed_date,
         PositionStart=j.position_start, PositionEnd=j.position_end, Expiry=j.expires_at, Salary=j.salary,
         SiteID=j.site_id, Summary=j.summary, Description=j.description, CreatedDate=j.created_at,
-        LastModifiedDate=j.updated_at, Documents=[document(d) for d in docs], **_extra(j.attributes),
+        LastModifiedDate=j.updated_at, Documents=[shapes.DocumentShape(**document(d)) for d in docs],
+        **_extra(j.attributes),
     )
 
 
@@ -41,15 +48,16 @@ def applicant(a: Applicant) -> shapes.ApplicantShape:
                                  CreatedDate=a.created_at, **_extra(a.attributes))
 
 
-def application_summary(a: Application, person: Applicant, external_id: str | None,
-                        docs: list[Document]) -> shapes.ApplicationSummary:
-    return shapes.ApplicationSummary(
-        ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id), ApplicantInfo=shapes.RefInfo(PUReferenceID=person.id),
-        JobInfo=job_info(a.job_id, external_id), FirstName=person.first_name, LastName=person.last_name,
-        Email=person.email, ApplicationStatusCode=a.status_code, ApplicationStatus=a.status.value,
-        OrderOfMerit=a.order_of_merit, Score=a.score, Source=a.source, AppliedDate=a.created_at,
-        LastModifiedDate=a.updated_at, Documents=[document(d) for d in docs],
-    )
+def application_summary(a: ApplicationView, job_external_id: str | None, docs: list[DocumentView]) -> dict[str, Any]:
+    """An `ApplicationSummary`, as plain data."""
+    return {
+        "ApplicationInfo": {"PUReferenceID": a.id}, "ApplicantInfo": {"PUReferenceID": a.applicant_id},
+        "JobInfo": {"PUReferenceID": a.job_id, "sExternalJobID": job_external_id}, "FirstName": a.first_name,
+        "LastName": a.last_name, "Email": a.email, "ApplicationStatusCode": a.status_code,
+        "ApplicationStatus": a.status.value, "OrderOfMerit": a.order_of_merit, "Score": a.score, "Source": a.source,
+        "AppliedDate": to_wire(a.created_at), "LastModifiedDate": to_wire(a.updated_at),
+        "Documents": [document(d) for d in docs],
+    }
 
 
 def application_form(a: Application, external_id: str | None) -> shapes.ApplicationForm:
@@ -58,23 +66,30 @@ def application_form(a: Application, external_id: str | None) -> shapes.Applicat
         JobInfo=job_info(a.job_id, external_id), Answers=_answers(a.form_answers))
 
 
-def offers(found: list[OfferView], *, action_type_id: int = 0) -> list[shapes.OfferShape]:
+def offers(found: list[OfferView], *, action_type_id: int = 0) -> list[dict[str, Any]]:
     return [offer(v, action_type_id=action_type_id) for v in found]
 
 
-def offer(v: OfferView, *, action_type_id: int = 0) -> shapes.OfferShape:
-    o, a, external_id, processed = v.offer, v.application, v.job_external_id, v.processed_action_types
-    return shapes.OfferShape(
-        OfferInfo=shapes.RefInfo(PUReferenceID=o.id), ApplicationInfo=shapes.RefInfo(PUReferenceID=a.id),
-        ApplicantInfo=shapes.RefInfo(PUReferenceID=a.applicant_id), JobInfo=job_info(a.job_id, external_id),
-        ParentOfferID=o.parent_offer_id or 0, OfferStatus=o.status, OfferAccepted=v.accepted,
-        AcceptedDate=o.accepted_at, FormComplete=v.form_complete,
-        FormCompletedDate=o.form_completed_at, OfferProcessed=action_type_id in processed,
-        ProcessedOfferActionTypeIDs=processed, OfferMadeDate=o.offer_made_at, StartDate=o.start_date,
-        EndDate=o.end_date, ProbationEndDate=o.probation_end_date, HoursPerWeek=o.hours_per_week,
-        HoursPerMonth=o.hours_per_month, Comments=o.comments, PayScaleID=o.pay_scale_id, CreatedDate=o.created_at,
-        Documents=[document(d) for d in v.documents], **_extra(o.attributes),
-    )
+def offer(v: OfferView, *, action_type_id: int = 0) -> dict[str, Any]:
+    """An `OfferShape`, as plain data."""
+    return {
+        "OfferInfo": {"PUReferenceID": v.id}, "ApplicationInfo": {"PUReferenceID": v.application_id},
+        "ApplicantInfo": {"PUReferenceID": v.applicant_id},
+        "JobInfo": {"PUReferenceID": v.job_id, "sExternalJobID": v.job_external_id},
+        "ParentOfferID": v.parent_offer_id or 0, "OfferStatus": v.status, "OfferAccepted": v.accepted,
+        "AcceptedDate": _wire(v.accepted_at), "FormComplete": v.form_complete,
+        "FormCompletedDate": _wire(v.form_completed_at), "OfferProcessed": action_type_id in v.processed_action_types,
+        "ProcessedOfferActionTypeIDs": v.processed_action_types, "OfferMadeDate": _wire(v.offer_made_at),
+        "StartDate": _wire(v.start_date), "EndDate": _wire(v.end_date),
+        "ProbationEndDate": _wire(v.probation_end_date), "HoursPerWeek": v.hours_per_week,
+        "HoursPerMonth": v.hours_per_month, "Comments": v.comments, "PayScaleID": v.pay_scale_id,
+        "CreatedDate": to_wire(v.created_at), "Documents": [document(d) for d in v.documents],
+        **_extra(v.attributes),
+    }
+
+
+def _wire(value: datetime | None) -> str | None:
+    return None if value is None else to_wire(value)
 
 
 def onboarding_form(o: Offer) -> shapes.OnboardingForm:
