@@ -1,28 +1,38 @@
 """Background-check claiming at scale: providers drain a backlog of N pending checks over HTTP with 1, 4 and 8
-concurrent pollers, against a bare sqlite3 claim loop on the same database file.
+concurrent pollers, against a bare claim loop (no HTTP) doing the same SQL on the same database.
 
-    python -m bench.checks [--checks 10000] [--pollers 1,4,8] [--data bench/data/checks-N] [--via-service]
+    python -m bench.checks [--checks 10000] [--pollers 1,4,8] [--postgres [--workers 2]] [--strict]
+                           [--data bench/data/checks-N] [--via-service]
 
-1. Builds a fresh hireport data directory (`<data>/pristine`, rebuilt on every run): migrated by
-   `hireport.server.prepare`, tenant 218, partner `bg` enabled for it, a provider client of `bg` with
-   `Public.BackgroundCheck.Read Public.BackgroundCheck.Write`, N/1000 jobs (at least 10), one applicant and
-   one application per check, and N pending checks addressed to `bg`, bulk-inserted with SQLAlchemy Core
-   `insert()` executemany (with --via-service: `hireport.services.checks.order`, all in one transaction).
-2. Baseline: on a pristine copy (`<data>/run`), no HTTP, one connection of plain sqlite3 with hireport's
-   pragmas does what a provider does per round: select the 5 oldest pending ids of `bg` in tenant 218, then
-   `UPDATE background_checks SET status='queued', updated_at=? WHERE id=? AND status='pending'`, each in its
-   own `BEGIN IMMEDIATE` transaction, until none is left.
-3. For each poller count: on a fresh pristine copy, serves hireport (`hireport serve`, 127.0.0.1 only) and
-   starts that many poller processes (plain `http.client`, one keep-alive connection each). Each gets a token
-   and warms up (outside the timing), then, from a common start, loops `GET /v3/218/backgroundchecking?
-   status=pending&provider=bg` and `PUT /v3/218/backgroundchecking/{id}` `{"status": "queued"}` for each
-   listed check (200: claimed; 409: another poller won) until the list is empty.
+1. Builds a fresh hireport data set (rebuilt on every run): migrated by `hireport.server.prepare`, tenant 218,
+   partner `bg` enabled for it, a provider client of `bg` with `Public.BackgroundCheck.Read
+   Public.BackgroundCheck.Write`, N/1000 jobs (at least 10), one applicant and one application per check, and N
+   pending checks addressed to `bg`, bulk-inserted with SQLAlchemy Core `insert()` executemany (with
+   --via-service: `hireport.services.checks.order`, all in one transaction). On SQLite, in
+   `<data>/pristine/hireport.db`; with --postgres, also in a database of a throwaway PostgreSQL cluster
+   (Debian's binaries, on 127.0.0.1; `tests/postgres.py`; HIREPORT_TEST_POSTGRES_URL to use a running one).
+2. Baseline, per database: on a pristine copy, no HTTP, one DB-API connection (sqlite3 with hireport's pragmas,
+   or psycopg) does what hireport does for one provider, round after round: hand out (one transaction,
+   `BEGIN IMMEDIATE` on SQLite: `WITH due AS (SELECT the 5 oldest pending, unleased ids of bg in tenant 218
+   [FOR UPDATE SKIP LOCKED, MATERIALIZED on PostgreSQL]) UPDATE ... SET leased_until=? WHERE id IN due
+   RETURNING id`, as hireport does), then claim each
+   (`UPDATE ... SET status='queued' WHERE id=? AND status='pending'`, one transaction each), until none is
+   left.
+3. For each poller count: on a fresh pristine copy, serves hireport (`hireport serve`, 127.0.0.1 only; with
+   --postgres, `--workers 2` server processes on the PostgreSQL copy) and starts that many poller processes
+   (plain `http.client`, one keep-alive connection each) that behave as a real provider: get a token, then,
+   from a common start, loop `GET /v3/218/backgroundchecking?status=pending&provider=bg` and `PUT
+   /v3/218/backgroundchecking/{id}` `{"status": "queued"}` for each listed check (200: claimed; 409: another
+   poller won) until the list is empty. Each poll leases the checks it is handed (30 s), so parallel pollers
+   get different checks; with --strict, also each count with the tenant's strict setting
+   (`pending_checks_leased: false`: every poll the 5 oldest), the stampede the leases remove.
 
-Prints checks/s (claimed checks / wall time), the 409s, request counts and median latencies, and each HTTP
-figure as a ratio to the baseline. Every check must be claimed exactly once, and be `queued` in the database
-afterwards: anything else fails the run. Each run is capped at --max-seconds (300) and a bounded number of
-rounds; the server and every poller are terminated at the end. Generated data lives under bench/data/
-(ignored by git).
+Prints checks/s (claimed checks / wall time), the 409s, requests per claim (every GET, the last empty one
+included, and every PUT, over the checks claimed), median latencies, and each HTTP figure as a ratio to the
+baseline on the same database; then the rows `python -m bench` shows. Every check must be claimed exactly
+once, and be `queued` in the database afterwards: anything else fails the run. Each run is capped at
+--max-seconds (300) and a bounded number of rounds; the server and every poller are terminated at the end.
+Generated data lives under bench/data/ (ignored by git).
 """
 
 import argparse
@@ -37,6 +47,8 @@ import sys
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from multiprocessing.synchronize import Event
@@ -44,10 +56,11 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+import psycopg
+from sqlalchemy import Connection, Engine, create_engine, func, insert, make_url, select, text
 from sqlalchemy.orm import Session
 
-from bench.harness import HOST, free_port, serving
+from bench.harness import HOST, Row, free_port, hireport_env, print_table, serve_command, serving
 from bench.pageup_data import sqlite_engine
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
@@ -57,33 +70,80 @@ from hireport.services import checks as check_service
 from hireport.services import identity
 from hireport.settings import Settings
 
+GROUP = "checks"
 TENANT = 218
 PARTNER = "bg"
 SCOPES = "Public.BackgroundCheck.Read Public.BackgroundCheck.Write"
-POLL_LIMIT = 5  # what the API lists per GET (hireport.services.checks.POLL_LIMIT)
+POLL_LIMIT = check_service.POLL_LIMIT  # what the API lists per GET
+LEASE_SECONDS = check_service.LEASE_SECONDS  # how long a poll's checks are its own
 MAX_SECONDS = 300.0
 BATCH = 10_000
 CHECKS_PER_JOB = 1000
 MIN_JOBS = 10
 TOKEN_LIFETIME = 3600  # longer than any capped run
+WORKERS = 2  # server processes on PostgreSQL
 MARKER = ".bench-checks-data"
 MANIFEST = "bench-credentials.json"
 BASE = f"/v3/{TENANT}/backgroundchecking"
 POLL = f"{BASE}?status=pending&provider={PARTNER}"
+WARM_UP = f"{BASE}?status=queued"  # a 400 after the token is checked: warms the path, leases nothing
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a DateTime on SQLite
+PRISTINE_DB, RUN_DB = "bench_checks_pristine", "bench_checks_run"  # PostgreSQL databases
 
 
-# -- the data set ---------------------------------------------------------------------------------------------
+# -- where the data lives -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backend:
+    """SQLite (a file in the data directory, one server process) or a PostgreSQL server (a database of its
+    own per copy, `workers` server processes)."""
+
+    server_url: str | None = None  # PostgreSQL: a server URL whose user may create databases
+    workers: int = 1
+
+    @property
+    def name(self) -> str:
+        return "SQLite" if self.server_url is None else f"PostgreSQL, {self.workers} processes"
+
+    def database_url(self, data_dir: Path, database: str) -> str:
+        if self.server_url is None:
+            return f"sqlite:///{(data_dir / 'hireport.db').resolve()}"
+        return make_url(self.server_url).set(database=database).render_as_string(hide_password=False)
+
+    def recreate(self, database: str, template: str | None = None) -> None:
+        """PostgreSQL: drop `database` and create it empty (or as a copy of `template`)."""
+        assert self.server_url is not None
+        admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+                conn.execute(text(f'CREATE DATABASE "{database}"' + (f' TEMPLATE "{template}"' if template else "")))
+        finally:
+            admin.dispose()
+
+
+SQLITE = Backend()
 
 
 @dataclass(frozen=True)
 class DataSet:
+    backend: Backend
     pristine: Path
+    database_url: str
     manifest: dict[str, Any]
 
     @property
     def checks(self) -> int:
         return int(self.manifest["checks"])
+
+
+@dataclass(frozen=True)
+class Copy:
+    """A copy of the pristine data set, for one measurement."""
+
+    data_dir: Path
+    database_url: str
 
 
 def _next_id(conn: Connection, model: Any) -> int:
@@ -100,18 +160,26 @@ def _claim_root(root: Path) -> None:
     (root / MARKER).write_text("made by bench.checks; deleted and rebuilt by it on every run\n")
 
 
-def build(count: int, root: Path, *, via_service: bool = False) -> DataSet:
-    """A fresh data directory `<root>/pristine` holding `count` pending checks for partner bg in tenant 218."""
+def _engine(url: str) -> Engine:
+    return sqlite_engine(url) if url.startswith("sqlite") else create_engine(url)
+
+
+def build(count: int, root: Path, *, backend: Backend = SQLITE, via_service: bool = False) -> DataSet:
+    """A fresh data set, `<root>/pristine` and its database, holding `count` pending checks for partner bg in
+    tenant 218."""
     if count < 1:
         raise SystemExit("--checks must be at least 1")
     _claim_root(root)
     pristine = root / "pristine"
+    if backend.server_url is not None:
+        backend.recreate(PRISTINE_DB)
+    database_url = backend.database_url(pristine, PRISTINE_DB)
     started = time.perf_counter()
-    settings = Settings(data_dir=pristine, database_url=None)
+    settings = Settings(data_dir=pristine, database_url=database_url)
     prepare(settings)
     clock = Clock()
     now = clock.now()
-    engine = sqlite_engine(settings.resolved_database_url)
+    engine = _engine(database_url)
     jobs = max(MIN_JOBS, count // CHECKS_PER_JOB)
     timings: dict[str, float] = {}
     try:
@@ -171,11 +239,16 @@ def build(count: int, root: Path, *, via_service: bool = False) -> DataSet:
                         "created_at": now + timedelta(microseconds=i), "updated_at": now + timedelta(microseconds=i)}
                         for i in range(first, min(count, first + BATCH))])
         timings["checks"] = time.perf_counter() - phase
-        with engine.connect() as conn:
+        with engine.begin() as conn:
             check_ids = [int(i) for i in conn.scalars(
                 select(BackgroundCheck.id).where(BackgroundCheck.tenant_id == TENANT,
                                                  BackgroundCheck.status == CheckStatus.pending))]
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            if engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:  # the ids were given: move the sequences past them, as hireport's own inserts would
+                for table in ("jobs", "applicants", "applications", "background_checks"):
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                         f"(SELECT max(id) FROM {table}))")
     finally:
         engine.dispose()
     if len(check_ids) != count:
@@ -183,29 +256,36 @@ def build(count: int, root: Path, *, via_service: bool = False) -> DataSet:
     manifest = {
         "checks": count, "tenant": TENANT, "partner": PARTNER, "partner_id": partner_id, "jobs": jobs,
         "first_check_id": min(check_ids), "last_check_id": max(check_ids), "client_id": client_id,
-        "client_secret": secret, "scopes": SCOPES, "via_service": via_service,
+        "client_secret": secret, "scopes": SCOPES, "via_service": via_service, "backend": backend.name,
         "seconds": round(time.perf_counter() - started, 2), "applications_seconds": round(timings["applications"], 2),
         "checks_seconds": round(timings["checks"], 2), "generated_at": now.isoformat(),
     }
     (pristine / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     (pristine / MANIFEST).chmod(0o600)
-    return DataSet(pristine, manifest)
+    return DataSet(backend, pristine, database_url, manifest)
 
 
-def fresh_copy(data: DataSet) -> Path:
-    """`<root>/run`: a copy of the pristine data directory, for one measurement (nothing may hold it open)."""
+def fresh_copy(data: DataSet, *, strict: bool = False) -> Copy:
+    """`<root>/run` (and, on PostgreSQL, a database copied from the pristine one): for one measurement
+    (nothing may hold the pristine data open). `strict`: the tenant asks for the strict answer."""
     run = data.pristine.parent / "run"
     if run.exists():
         shutil.rmtree(run)
     shutil.copytree(data.pristine, run)
-    return run
+    if data.backend.server_url is not None:
+        data.backend.recreate(RUN_DB, template=PRISTINE_DB)
+    copy = Copy(run, data.backend.database_url(run, RUN_DB))
+    if strict:
+        engine = _engine(copy.database_url)
+        try:
+            with Session(engine) as session, session.begin():
+                identity.update_tenant(session, TENANT, name=None, settings={"pending_checks_leased": False})
+        finally:
+            engine.dispose()
+    return copy
 
 
-def database_file(data_dir: Path) -> Path:
-    return data_dir / "hireport.db"
-
-
-def verify(data: DataSet, data_dir: Path, claims: list[int], label: str) -> None:
+def verify(data: DataSet, copy: Copy, claims: list[int], label: str) -> None:
     """Every check claimed exactly once and `queued` in the database; raises SystemExit otherwise."""
     expected = set(range(int(data.manifest["first_check_id"]), int(data.manifest["last_check_id"]) + 1))
     problems = []
@@ -216,12 +296,14 @@ def verify(data: DataSet, data_dir: Path, claims: list[int], label: str) -> None
         missing, extra = expected - set(claims), set(claims) - expected
         problems.append(f"{len(missing)} checks never claimed (e.g. {sorted(missing)[:5]}), "
                         f"{len(extra)} unexpected ids claimed (e.g. {sorted(extra)[:5]})")
-    conn = sqlite3.connect(database_file(data_dir))
+    engine = _engine(copy.database_url)
     try:
-        statuses = dict(conn.execute("SELECT status, count(*) FROM background_checks WHERE tenant_id = ? "
-                                     "GROUP BY status", (TENANT,)).fetchall())
+        with engine.connect() as conn:
+            statuses = {str(status): int(n) for status, n in conn.execute(
+                select(BackgroundCheck.status, func.count()).where(BackgroundCheck.tenant_id == TENANT)
+                .group_by(BackgroundCheck.status))}
     finally:
-        conn.close()
+        engine.dispose()
     if statuses != {CheckStatus.queued.value: data.checks}:
         problems.append(f"statuses in the database afterwards: {statuses}")
     if problems:
@@ -234,6 +316,8 @@ def verify(data: DataSet, data_dir: Path, claims: list[int], label: str) -> None
 @dataclass
 class Outcome:
     name: str
+    backend: str
+    pollers: int
     claimed: int
     conflicts: int
     seconds: float
@@ -242,22 +326,83 @@ class Outcome:
     get_ms: float = 0.0  # medians
     put_ms: float = 0.0
     client_cpu: float = 0.0  # the pollers' CPU seconds, all together
+    strict: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
         return self.claimed / self.seconds
 
+    @property
+    def requests_per_claim(self) -> float:
+        return (self.gets + self.puts) / self.claimed
+
+
+HAND_OUT = ("WITH due AS {materialized}(SELECT id FROM background_checks WHERE tenant_id = ? AND partner_id = ? "
+            "AND status = 'pending' AND (leased_until IS NULL OR leased_until <= ?) ORDER BY id LIMIT ?{lock}) "
+            "UPDATE background_checks SET leased_until = ? WHERE tenant_id = ? AND id IN (SELECT id FROM due) "
+            "RETURNING id")
+CLAIM = ("UPDATE background_checks SET status = 'queued', leased_until = NULL, updated_at = ? "
+         "WHERE id = ? AND status = 'pending'")
+
+
+class _BareLoop:
+    """One DB-API connection doing hireport's SQL for one provider: SQLite (sqlite3, hireport's pragmas,
+    `BEGIN IMMEDIATE` for every transaction) or PostgreSQL (psycopg, `FOR UPDATE SKIP LOCKED`)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.sqlite = database_url.startswith("sqlite")
+        if self.sqlite:
+            self.conn: Any = sqlite3.connect(make_url(database_url).database or "", isolation_level=None)
+            # hireport's pragmas (hireport.kit.db): WAL, synchronous=NORMAL, foreign keys, busy timeout.
+            for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
+                self.conn.execute(f"PRAGMA {pragma}")
+        else:
+            self.conn = psycopg.connect(make_url(database_url).set(drivername="postgresql")
+                                        .render_as_string(hide_password=False))
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.sqlite else sql.replace("?", "%s")
+
+    def _now(self, delta: float = 0.0) -> Any:
+        moment = datetime.now(UTC) + timedelta(seconds=delta)
+        return moment.strftime(SQLITE_DATETIME) if self.sqlite else moment
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Any]:
+        cursor = self.conn.cursor()
+        if self.sqlite:
+            cursor.execute("BEGIN IMMEDIATE")
+        try:
+            yield cursor
+        except BaseException:
+            self.conn.rollback()
+            raise
+        self.conn.commit()
+
+    def hand_out(self, partner_id: int) -> list[int]:
+        with self._transaction() as cursor:
+            sql = (HAND_OUT.format(materialized="", lock="") if self.sqlite
+                   else HAND_OUT.format(materialized="MATERIALIZED ", lock=" FOR UPDATE SKIP LOCKED"))
+            cursor.execute(self._sql(sql), (TENANT, partner_id, self._now(), POLL_LIMIT, self._now(LEASE_SECONDS),
+                                            TENANT))
+            return sorted(int(row[0]) for row in cursor.fetchall())
+
+    def claim(self, check_id: int) -> bool:
+        with self._transaction() as cursor:
+            cursor.execute(self._sql(CLAIM), (self._now(), check_id))
+            return bool(cursor.rowcount == 1)
+
+    def close(self) -> None:
+        self.conn.close()
+
 
 def baseline(data: DataSet, max_seconds: float) -> Outcome:
-    run = fresh_copy(data)
-    conn = sqlite3.connect(database_file(run), isolation_level=None)
+    copy = fresh_copy(data)
+    loop = _BareLoop(copy.database_url)
     claims: list[int] = []
     conflicts = rounds = 0
     try:
-        # hireport's pragmas (hireport.kit.db): WAL, synchronous=NORMAL, foreign keys, busy timeout.
-        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON", "busy_timeout=30000"):
-            conn.execute(f"PRAGMA {pragma}")
         partner_id = int(data.manifest["partner_id"])
         max_rounds = data.checks + 10
         started = time.perf_counter()
@@ -267,28 +412,23 @@ def baseline(data: DataSet, max_seconds: float) -> Outcome:
             if rounds > max_rounds or time.perf_counter() > deadline:
                 raise SystemExit(f"baseline: not drained after {rounds - 1} rounds, "
                                  f"{time.perf_counter() - started:.0f} s")
-            ids = [row[0] for row in conn.execute(
-                "SELECT id FROM background_checks WHERE tenant_id = ? AND partner_id = ? AND status = 'pending' "
-                "ORDER BY id LIMIT ?", (TENANT, partner_id, POLL_LIMIT))]
+            ids = loop.hand_out(partner_id)
             if not ids:
                 break
+            if len(ids) > POLL_LIMIT:
+                raise SystemExit(f"baseline: one hand-out leased {len(ids)} checks, more than {POLL_LIMIT}")
             for check_id in ids:
-                conn.execute("BEGIN IMMEDIATE")
-                moved = conn.execute(
-                    "UPDATE background_checks SET status = 'queued', updated_at = ? "
-                    "WHERE id = ? AND status = 'pending'",
-                    (datetime.now(UTC).strftime(SQLITE_DATETIME), check_id)).rowcount
-                conn.execute("COMMIT")
-                if moved == 1:
+                if loop.claim(check_id):
                     claims.append(check_id)
                 else:
                     conflicts += 1
         seconds = time.perf_counter() - started
     finally:
-        conn.close()
-    verify(data, run, claims, "baseline")
-    return Outcome("baseline: sqlite3 claim loop", len(claims), conflicts, seconds, gets=rounds,
-                   puts=len(claims) + conflicts)
+        loop.close()
+    verify(data, copy, claims, "baseline")
+    driver = "sqlite3" if loop.sqlite else "psycopg"
+    return Outcome(f"bare claim loop ({driver})", data.backend.name, 1, len(claims), conflicts, seconds,
+                   gets=rounds, puts=len(claims) + conflicts)
 
 
 # -- the HTTP pollers -----------------------------------------------------------------------------------------
@@ -308,8 +448,9 @@ def _check_ids(body: bytes) -> list[int]:
 
 def poller(number: int, port: int, manifest: dict[str, Any], max_seconds: float, max_rounds: int,
            ready: "multiprocessing.Queue[Any]", start: Event, results: "multiprocessing.Queue[Any]") -> None:
-    """One provider process: a token and a warm-up GET, then (from `start`) poll and claim until nothing is
-    pending. Puts one result dict on `results`, an `error` key if anything went wrong."""
+    """One provider process: a token and a warm-up request (which leases nothing), then (from `start`) poll
+    and claim until nothing is pending. Puts one result dict on `results`, an `error` key if anything went
+    wrong."""
     outcome: dict[str, Any] = {"number": number, "claimed": [], "statuses": {}, "gets": 0, "get_s": [],
                                "put_s": []}
     try:
@@ -322,8 +463,8 @@ def poller(number: int, port: int, manifest: dict[str, Any], max_seconds: float,
         if status != 200:
             raise RuntimeError(f"token: {status} {body[:300]!r}")
         headers = {"Authorization": f"Bearer {json.loads(body)['access_token']}"}
-        status, body = _request(conn, "GET", POLL, headers)  # warm-up: lists, claims nothing
-        if status != 200:
+        status, body = _request(conn, "GET", WARM_UP, headers)  # a poll would lease checks for 30 s
+        if status != 400:
             raise RuntimeError(f"warm-up GET: {status} {body[:300]!r}")
         put_headers = {**headers, "Content-Type": "application/json"}
         queued = b'{"status": "queued"}'
@@ -369,18 +510,18 @@ def poller(number: int, port: int, manifest: dict[str, Any], max_seconds: float,
     results.put(outcome)
 
 
-def http_run(data: DataSet, pollers: int, max_seconds: float) -> Outcome:
-    run = fresh_copy(data)
-    env = {**os.environ, "HIREPORT_DATA_DIR": str(run), "HIREPORT_LOG_LEVEL": "WARNING"}
-    env.pop("HIREPORT_DATABASE_URL", None)
+def http_run(data: DataSet, pollers: int, max_seconds: float, *, strict: bool = False) -> Outcome:
+    copy = fresh_copy(data, strict=strict)
+    backend = data.backend
+    env = hireport_env(copy.data_dir, **({} if backend.server_url is None else {"database_url": copy.database_url}))
     port = free_port()
     ctx = multiprocessing.get_context("spawn")
     ready: multiprocessing.Queue[Any] = ctx.Queue()
     results: multiprocessing.Queue[Any] = ctx.Queue()
     start = ctx.Event()
-    label = f"hireport HTTP, {pollers} poller{'s' if pollers > 1 else ''}"
+    label = f"{pollers} poller{'s' if pollers > 1 else ''}{', strict' if strict else ''}"
     outcomes: list[dict[str, Any]] = []
-    with serving([sys.executable, "-m", "hireport", "serve", "--host", HOST, "--port", str(port)], env, port):
+    with serving(serve_command(port, backend.workers), env, port, copy.data_dir / "serve.log"):
         processes = [ctx.Process(target=poller, args=(n, port, data.manifest, max_seconds, data.checks + 10, ready,
                                                       start, results), daemon=True) for n in range(pollers)]
         try:
@@ -407,19 +548,19 @@ def http_run(data: DataSet, pollers: int, max_seconds: float) -> Outcome:
                     p.join(timeout=5)
     errors = [o["error"] for o in outcomes if "error" in o]
     if errors:
-        raise SystemExit(f"{label}: failed:\n  " + "\n  ".join(errors))
+        raise SystemExit(f"{label} ({backend.name}): failed:\n  " + "\n  ".join(errors))
     claims = [i for o in outcomes for i in o["claimed"]]
-    verify(data, run, claims, label)
+    verify(data, copy, claims, f"{label} ({backend.name})")
     statuses: Counter[int] = Counter()
     for o in outcomes:
         statuses.update({int(k): v for k, v in o["statuses"].items()})
     get_s = [s for o in outcomes for s in o["get_s"]]
     put_s = [s for o in outcomes for s in o["put_s"]]
     seconds = max(o["finished"] for o in outcomes) - started
-    return Outcome(label, len(claims), statuses[409], seconds, gets=len(get_s), puts=len(put_s),
-                   get_ms=statistics.median(get_s) * 1000, put_ms=statistics.median(put_s) * 1000,
-                   client_cpu=sum(o["cpu"] for o in outcomes),
-                   extra={"per_poller": sorted(len(o["claimed"]) for o in outcomes)})
+    return Outcome(f"hireport HTTP, {label}", backend.name, pollers, len(claims), statuses[409], seconds,
+                   gets=len(get_s), puts=len(put_s), get_ms=statistics.median(get_s) * 1000,
+                   put_ms=statistics.median(put_s) * 1000, client_cpu=sum(o["cpu"] for o in outcomes),
+                   strict=strict, extra={"per_poller": sorted(len(o["claimed"]) for o in outcomes)})
 
 
 def _drain(results: "multiprocessing.Queue[Any]") -> str:
@@ -431,34 +572,114 @@ def _drain(results: "multiprocessing.Queue[Any]") -> str:
             return "; ".join(found) or "no report"
 
 
+# -- one measurement per database -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measured:
+    data: DataSet
+    build_seconds: float
+    baseline: Outcome
+    runs: list[Outcome]
+
+
+def measure(backend: Backend, root: Path, *, checks: int, pollers: Sequence[int], max_seconds: float,
+            strict: bool = False, via_service: bool = False,
+            progress: Callable[[str], None] = lambda _: None) -> Measured:
+    started = time.perf_counter()
+    data = build(checks, root, backend=backend, via_service=via_service)
+    build_seconds = time.perf_counter() - started
+    progress(f"{backend.name}: built {data.pristine} in {build_seconds:.1f} s")
+    base = baseline(data, max_seconds)
+    progress(f"{backend.name}: baseline {base.rate:,.0f} checks/s")
+    runs = []
+    for count in pollers:
+        for strictly in (False, True) if strict else (False,):
+            runs.append(http_run(data, count, max_seconds, strict=strictly))
+            progress(f"{backend.name}: {runs[-1].name}: {runs[-1].rate:,.0f} checks/s, "
+                     f"{runs[-1].requests_per_claim:.2f} requests per claim, {runs[-1].conflicts} 409s")
+    return Measured(data, build_seconds, base, runs)
+
+
+@contextmanager
+def backends(postgres: bool, workers: int = WORKERS, sqlite: bool = True) -> Iterator[list[Backend]]:
+    """SQLite, and with `postgres` a throwaway PostgreSQL cluster served by `workers` processes."""
+    with ExitStack() as stack:
+        found = [SQLITE] if sqlite else []
+        if postgres:
+            from tests.postgres import postgres_server  # the tests' throwaway cluster (Debian's binaries)
+
+            found.append(Backend(stack.enter_context(postgres_server()), workers))
+        yield found
+
+
+def rows(measured: list[Measured]) -> list[Row]:
+    found = []
+    for m in measured:
+        one = {r.strict: r.rate for r in m.runs if r.pollers == 1}
+        for r in m.runs:
+            versus = f", {r.rate / one[r.strict]:.2f}x 1 poller" if r.pollers > 1 and r.strict in one else ""
+            found.append(Row(GROUP, f"drain, {r.pollers} poller{'s' if r.pollers > 1 else ''}"
+                                    f"{' (strict)' if r.strict else ''}, {m.data.backend.name}",
+                             r.rate, "checks/s", r.rate / m.baseline.rate, m.baseline.name,
+                             f"{r.requests_per_claim:.2f} req/claim, {r.conflicts} 409s, exactly once{versus}"))
+    return found
+
+
+def run(quick: bool = False, *, checks: int | None = None, pollers: Sequence[int] = (1, 8), postgres: bool = True,
+        workers: int = WORKERS, strict: bool = False) -> list[Row]:
+    """The table's rows: each poller count's drain on SQLite (one server process) and, with `postgres`, on a
+    throwaway PostgreSQL (`workers` server processes), each as a ratio to the bare claim loop on that
+    database."""
+    count = checks or (1000 if quick else 10_000)
+    with backends(postgres, workers) as found:
+        measured = [measure(b, _root(count, b), checks=count, pollers=pollers, max_seconds=MAX_SECONDS, strict=strict)
+                    for b in found]
+    return rows(measured)
+
+
+def _root(count: int, backend: Backend, data: Path | None = None) -> Path:
+    base = data or Path(__file__).parent / "data" / f"checks-{count}"
+    return base if backend.server_url is None else base.with_name(base.name + "-postgresql")
+
+
 # -- report ---------------------------------------------------------------------------------------------------
 
 
-def print_report(data: DataSet, base: Outcome, runs: list[Outcome], build_seconds: float) -> None:
-    m = data.manifest
-    how = "checks.order in one transaction" if m["via_service"] else "Core insert executemany"
-    print(f"\n{data.checks:,} pending checks for partner {PARTNER} in tenant {TENANT} ({m['jobs']} jobs, "
-          f"{data.checks:,} applications); built in {build_seconds:.1f} s (checks: {m['checks_seconds']:.2f} s "
-          f"by {how}; applicants+applications: {m['applications_seconds']:.2f} s) at {data.pristine}")
-    print(f"Each run on a fresh copy; timed from a common start to the last poller's empty list "
-          f"(tokens and one warm-up GET per poller before it); {os.cpu_count()} CPUs\n")
-    print(f"{'run':34} {'checks':>7} {'seconds':>8} {'checks/s':>9} {'409s':>6} {'GETs':>6} {'PUTs':>6} "
-          f"{'GET p50':>8} {'PUT p50':>8} {'client CPU':>10}  ratio to baseline")
-    print(f"{base.name:34} {base.claimed:7,} {base.seconds:8.2f} {base.rate:9.0f} {base.conflicts:6d} "
-          f"{base.gets:6d} {base.puts:6d} {'':>8} {'':>8} {'':>10}  1")
-    for r in runs:
-        print(f"{r.name:34} {r.claimed:7,} {r.seconds:8.2f} {r.rate:9.0f} {r.conflicts:6d} {r.gets:6d} {r.puts:6d} "
-              f"{r.get_ms:6.2f}ms {r.put_ms:6.2f}ms {r.client_cpu:9.1f}s  {r.rate / base.rate:.4f} "
-              f"(1/{base.rate / r.rate:.0f})")
-    print("\nEvery check claimed exactly once and queued in the database, in every run. Claims per poller: "
+def print_report(m: Measured) -> None:
+    data, base = m.data, m.baseline
+    how = "checks.order in one transaction" if data.manifest["via_service"] else "Core insert executemany"
+    print(f"\n{data.backend.name}: {data.checks:,} pending checks for partner {PARTNER} in tenant {TENANT} "
+          f"({data.manifest['jobs']} jobs, {data.checks:,} applications); built in {m.build_seconds:.1f} s (checks: "
+          f"{data.manifest['checks_seconds']:.2f} s by {how}; applicants+applications: "
+          f"{data.manifest['applications_seconds']:.2f} s) at {data.pristine}")
+    print(f"Each run on a fresh copy; timed from a common start to the last poller's empty list (a token and one "
+          f"warm-up request per poller before it); {os.cpu_count()} CPUs; a poll leases its checks for "
+          f"{LEASE_SECONDS} s\n")
+    print(f"{'run':38} {'checks':>7} {'seconds':>8} {'checks/s':>9} {'409s':>6} {'GETs':>6} {'PUTs':>6} "
+          f"{'req/claim':>9} {'GET p50':>8} {'PUT p50':>8} {'client CPU':>10}  ratio to baseline")
+    print(f"{base.name:38} {base.claimed:7,} {base.seconds:8.2f} {base.rate:9.0f} {base.conflicts:6d} "
+          f"{base.gets:6d} {base.puts:6d} {'':>9} {'':>8} {'':>8} {'':>10}  1")
+    for r in m.runs:
+        print(f"{r.name:38} {r.claimed:7,} {r.seconds:8.2f} {r.rate:9.0f} {r.conflicts:6d} {r.gets:6d} {r.puts:6d} "
+              f"{r.requests_per_claim:9.2f} {r.get_ms:6.2f}ms {r.put_ms:6.2f}ms {r.client_cpu:9.1f}s  "
+              f"{r.rate / base.rate:.4f} (1/{base.rate / r.rate:.0f})")
+    print("(baseline: per round, one hand-out transaction and one transaction per claim; GETs = rounds)")
+    print("Every check claimed exactly once and queued in the database, in every run. Claims per poller: "
           + "; ".join(f"{r.extra['per_poller'][0]}..{r.extra['per_poller'][-1]} ({len(r.extra['per_poller'])})"
-                      for r in runs))
+                      for r in m.runs))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checks", type=int, default=10_000, help="pending checks in the backlog")
     parser.add_argument("--pollers", default="1,4,8", help="comma-separated poller counts, one run each")
+    parser.add_argument("--postgres", action="store_true",
+                        help="also on a throwaway PostgreSQL cluster, served by --workers processes")
+    parser.add_argument("--only-postgres", action="store_true", help="on PostgreSQL only (implies --postgres)")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="server processes on PostgreSQL (default 2)")
+    parser.add_argument("--strict", action="store_true",
+                        help="also each poller count with the tenant's strict setting (no leases)")
     parser.add_argument("--data", type=Path, help="data directory (default bench/data/checks-N); rebuilt every run")
     parser.add_argument("--max-seconds", type=float, default=MAX_SECONDS, help="cap per run (at most 300)")
     parser.add_argument("--via-service", action="store_true",
@@ -467,20 +688,19 @@ def main() -> None:
     counts = [int(p) for p in args.pollers.split(",") if p.strip()]
     if not counts or min(counts) < 1 or max(counts) > 64:
         raise SystemExit("--pollers: between 1 and 64 each, e.g. 1,4,8")
+    if not 1 <= args.workers <= 8:
+        raise SystemExit("--workers: between 1 and 8")
     max_seconds = min(args.max_seconds, MAX_SECONDS)
-    root = args.data or Path(__file__).parent / "data" / f"checks-{args.checks}"
-
-    started = time.perf_counter()
-    data = build(args.checks, root, via_service=args.via_service)
-    build_seconds = time.perf_counter() - started
-    print(f"built {data.pristine} in {build_seconds:.1f} s", file=sys.stderr)
-    base = baseline(data, max_seconds)
-    print(f"baseline: {base.rate:,.0f} checks/s", file=sys.stderr)
-    runs = []
-    for count in counts:
-        runs.append(http_run(data, count, max_seconds))
-        print(f"{runs[-1].name}: {runs[-1].rate:,.0f} checks/s", file=sys.stderr)
-    print_report(data, base, runs, build_seconds)
+    measured = []
+    with backends(args.postgres or args.only_postgres, args.workers, sqlite=not args.only_postgres) as found:
+        for backend in found:
+            measured.append(measure(backend, _root(args.checks, backend, args.data), checks=args.checks,
+                                    pollers=counts, max_seconds=max_seconds, strict=args.strict,
+                                    via_service=args.via_service, progress=lambda s: print(s, file=sys.stderr)))
+    for m in measured:
+        print_report(m)
+    print()
+    print_table(rows(measured))
 
 
 if __name__ == "__main__":

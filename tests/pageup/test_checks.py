@@ -1,12 +1,15 @@
 """PageUp's Background Checking API, for providers: the seed's requests, claiming, the lifecycle, bad input."""
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
 from hireport.kit.auth import Caller
+from hireport.kit.clock import FrozenClock
 from hireport.kit.runtime import Runtime
 from hireport.models import Application, BackgroundCheck
 from hireport.services import checks
@@ -94,7 +97,70 @@ def test_poll_returns_the_five_oldest_with_what_a_provider_maps(provider: Provid
                                  "lastName": "Lovelace", "emailid": "ada@example.com", "phone": None}
     assert item["package"]["code"] == "STD"
     assert set(item["application"]["job"]) >= {"id", "title", "divisioncode"}
-    assert provider.get(status="pending") == found, "provider is optional"
+    after = provider.get(status="pending")  # provider is optional
+    assert [c["backgroundcheckrequest"]["id"] for c in after] == ids[5:], "the next poll gets the next ones"
+
+
+def test_a_check_handed_out_comes_back_when_its_lease_ends(provider: Provider, runtime: Runtime,
+                                                           clock: FrozenClock):
+    ids = order(runtime, 7)
+    first, second = _ids(provider.get()), _ids(provider.get())
+    assert (first, second) == (ids[:5], ids[5:]) and _ids(provider.get()) == []
+    assert provider.put(ids[0], {"status": "queued"}).status_code == 200
+    clock.advance(checks.LEASE_SECONDS - 1)
+    assert _ids(provider.get()) == [], "leases hold until they end"
+    clock.advance(1)
+    assert _ids(provider.get()) == ids[1:6], "unclaimed checks come back, oldest first; a claimed one never"
+
+
+def test_a_tenant_may_ask_for_the_strict_answer(provider: Provider, runtime: Runtime, client: TestClient,
+                                                operator_headers):
+    ids = order(runtime, 7)
+    switched = client.patch("/manage/v1/tenants/218", json={"settings": {"pending_checks_leased": False}},
+                            headers=operator_headers)
+    assert switched.status_code == 200 and switched.json()["settings"]["pending_checks_leased"] is False
+    assert _ids(provider.get()) == _ids(provider.get()) == ids[:5], "every poll: the five oldest"
+    refused = client.patch("/manage/v1/tenants/218", json={"settings": {"pending_checks_leased": "no"}},
+                           headers=operator_headers)
+    assert refused.status_code == 400
+    assert _ids(provider.get()) == ids[:5], "a refused change changes nothing"
+
+
+def test_a_check_put_back_to_pending_is_handed_out_again_at_once(provider: Provider, runtime: Runtime):
+    (check_id,) = order(runtime)
+    assert _ids(provider.get()) == [check_id]
+    assert provider.put(check_id, {"status": "queued"}).status_code == 200
+    assert provider.put(check_id, {"status": "pending"}).status_code == 200  # the test reset
+    assert _ids(provider.get()) == [check_id], "a report ends the lease"
+
+
+def test_concurrent_polls_never_share_a_check(provider: Provider, runtime: Runtime):
+    """Eight polls at once, each in its own transaction (and, on PostgreSQL, its own connection): each
+    gets five checks of its own, the oldest forty between them."""
+    ids = order(runtime, 45)
+    caller = Caller(client_id="provider", tenant_id=218, partner_id=state(runtime, ids[0]).partner_id)
+    start = threading.Barrier(8)
+
+    def poll(_: int) -> list[int]:
+        start.wait(timeout=30)
+        with runtime.db.transaction() as session:
+            return [p.id for p in checks.pending(session, caller, clock=runtime.clock)]
+
+    with ThreadPoolExecutor(8) as pool:
+        handed = list(pool.map(poll, range(8)))
+    assert all(len(h) == 5 for h in handed), handed
+    assert sorted(i for h in handed for i in h) == ids[:40]
+
+
+def test_the_lease_and_the_setting_are_documented(client: TestClient):
+    spec = client.get("/v3/openapi.json").json()
+    poll = spec["paths"]["/v3/{tenantId}/backgroundchecking"]["get"]["description"]
+    assert f"{checks.LEASE_SECONDS} seconds" in poll and "pending_checks_leased" in poll
+    assert f"{checks.LEASE_SECONDS} seconds" in spec["info"]["description"]
+
+
+def _ids(found: list[dict]) -> list[int]:
+    return [c["backgroundcheckrequest"]["id"] for c in found]
 
 
 def test_the_seed_requests_as_written(provider: Provider, runtime: Runtime):
@@ -238,6 +304,9 @@ def _objects(value):
 def test_fuzzy_serializer_on_by_default_and_switchable(provider: Provider, runtime: Runtime, client: TestClient,
                                                        operator_headers):
     order(runtime, 3)
+    strict = client.patch("/manage/v1/tenants/218", json={"settings": {"pending_checks_leased": False}},
+                          headers=operator_headers)
+    assert strict.status_code == 200  # every poll sees the same three checks
     raw = client.get(BG, headers=provider.headers()).json()
     objects = list(_objects(raw))
     assert len(objects) == 3 * 6  # item, backgroundcheckrequest, applicant, application, job, package

@@ -41,5 +41,7 @@ class BackgroundCheck(TenantScoped, Base):
     reason_for_fail: Mapped[str | None] = mapped_column(Text)
     # [{"report_link": "https://...", "report_type": "...", "status": "..."}, ...]
     results: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # A pending check handed to a poller is not handed to another until then (see services/checks.pending).
+    leased_until: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

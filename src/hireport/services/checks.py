@@ -2,21 +2,23 @@
 checks, claims each (`queued`) exactly once, and reports progress and results with full replacements."""
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from hireport.kit.pagination import Page, keyset_page
-from hireport.kit.tenancy import get_scoped, scoped, scoped_update
+from hireport.kit.tenancy import bound, get_scoped, prepared, scoped, scoped_update
 from hireport.models import Applicant, Application, BackgroundCheck, CheckStatus, Job, Partner, TenantPartner
 from hireport.services.check_status import ALLOWED, REQUIRED, WITH_RESULTS
 
 POLL_LIMIT = 5
+LEASE_SECONDS = 30  # long enough to claim five checks, short enough that a dead poller's come back soon
 
 
 @dataclass(frozen=True)
@@ -36,13 +38,52 @@ class Report:
     results: list[CheckResult] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PendingCheck:
-    check: BackgroundCheck
-    application: Application
-    applicant: Applicant
-    job: Job
+    """A pending check as its provider is handed it: the check, and the applicant, application and job it is
+    about (a read model: plain values, loaded with one statement built once)."""
+
+    id: int
+    status: CheckStatus
     partner_code: str
+    created_at: datetime
+    package_code: str
+    package_name: str | None
+    applicant_id: int
+    first_name: str
+    middle_name: str | None
+    last_name: str
+    email: str
+    phone: str | None
+    application_id: int
+    job_id: int
+    job_title: str
+    division_code: str | None
+    job_external_id: str | None
+
+
+_HANDED = (prepared(BackgroundCheck, BackgroundCheck.id, BackgroundCheck.status, Partner.code,
+                    BackgroundCheck.created_at, BackgroundCheck.package_code, BackgroundCheck.package_name,
+                    Applicant.id, Applicant.first_name, Applicant.middle_name, Applicant.last_name, Applicant.email,
+                    Applicant.phone, Application.id, Job.id, Job.title, Job.division_code, Job.external_id,
+                    joins=((Application, Application.id == BackgroundCheck.application_id),
+                           (Applicant, Applicant.id == Application.applicant_id),
+                           (Job, Job.id == Application.job_id)))
+           .join(Partner, Partner.id == BackgroundCheck.partner_id))
+_PENDING = (BackgroundCheck.partner_id == bindparam("partner"), BackgroundCheck.status == CheckStatus.pending)
+_PARTNER_CODE = select(Partner.code).where(Partner.id == bindparam("partner"))
+# The strict answer: the oldest pending checks, leased or not.
+_OLDEST = _HANDED.where(*_PENDING).order_by(BackgroundCheck.id).limit(bindparam("limit"))
+# The checks a poll was just handed.
+_BY_IDS = _HANDED.where(BackgroundCheck.id.in_(bindparam("ids", expanding=True))).order_by(BackgroundCheck.id)
+# The oldest pending checks no live lease holds: on PostgreSQL, locked (the rows another poll is leasing
+# skipped) and materialized, so the LIMIT holds (as a subquery in an UPDATE's WHERE, PostgreSQL may run it
+# again for every row, each time skipping the rows already leased, and lease more).
+_DUE = select((prepared(BackgroundCheck, BackgroundCheck.id)
+               .where(*_PENDING, or_(BackgroundCheck.leased_until.is_(None),
+                                     BackgroundCheck.leased_until <= bindparam("now")))
+               .order_by(BackgroundCheck.id).limit(bindparam("limit")).with_for_update(skip_locked=True)
+               .cte("due").prefix_with("MATERIALIZED", dialect="postgresql")).c.id)
 
 
 def order(session: Session, caller: Caller, *, application_id: int, partner_code: str, package_code: str,
@@ -76,23 +117,36 @@ def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | Non
     return keyset_page(session, stmt, BackgroundCheck.id, limit=limit, cursor=cursor)
 
 
-def pending(session: Session, caller: Caller, *, provider: str | None = None,
+def pending(session: Session, caller: Caller, *, clock: Clock, leased: bool = True, provider: str | None = None,
             limit: int = POLL_LIMIT) -> list[PendingCheck]:
-    """The oldest pending checks addressed to the calling provider in its tenant (at most `limit`).
-    A provider code, if given, must be the caller's own."""
+    """The oldest pending checks addressed to the calling provider in its tenant (at most `limit`). A
+    provider code, if given, must be the caller's own.
+
+    With `leased` (the default), only checks no poll was handed in the last `LEASE_SECONDS`, each then
+    leased to this poll: parallel pollers get different checks instead of racing for the same ones. The
+    lease is taken in this transaction (which must be a writing one), so it holds across processes; a
+    check its poller never claimed comes back when the lease ends, and a report ends it. Without
+    `leased`, the strict answer: the oldest, whoever was handed them, and no lease taken."""
     partner_id = caller.require_partner()
     if provider is not None:
-        own = session.scalar(select(Partner.code).where(Partner.id == partner_id))
+        own = session.scalar(_PARTNER_CODE, {"partner": partner_id})
         if provider != own:
             raise Forbidden(f"the access token is for provider {own!r}, not {provider!r}")
-    stmt = (scoped(BackgroundCheck, caller).add_columns(Application, Applicant, Job, Partner.code)
-            .join(Application, Application.id == BackgroundCheck.application_id)
-            .join(Applicant, Applicant.id == Application.applicant_id)
-            .join(Job, Job.id == Application.job_id)
-            .join(Partner, Partner.id == BackgroundCheck.partner_id)
-            .where(BackgroundCheck.partner_id == partner_id, BackgroundCheck.status == CheckStatus.pending)
-            .order_by(BackgroundCheck.id).limit(limit))
-    return [PendingCheck(*row) for row in session.execute(stmt)]
+    db = session.connection()
+    if not leased:
+        rows = db.execute(_OLDEST, bound(caller, partner=partner_id, limit=limit))
+        return [PendingCheck(*row) for row in rows]
+    # One statement takes the leases: WITH due AS (the oldest unleased, locked) UPDATE ... RETURNING id.
+    # On PostgreSQL a concurrent poll skips the rows this one is leasing (and re-checks, once this one
+    # commits, that they are still unleased); on SQLite this writing transaction holds the write lock.
+    now = clock.now()
+    ids = list(db.scalars(
+        scoped_update(BackgroundCheck, caller).where(BackgroundCheck.id.in_(_DUE))
+        .values(leased_until=now + timedelta(seconds=LEASE_SECONDS)).returning(BackgroundCheck.id),
+        bound(caller, partner=partner_id, now=now, limit=limit)))
+    if not ids:
+        return []
+    return [PendingCheck(*row) for row in db.execute(_BY_IDS, bound(caller, ids=ids))]
 
 
 def report(session: Session, caller: Caller, check_id: int, new: Report, *, clock: Clock) -> BackgroundCheck:
@@ -108,7 +162,7 @@ def report(session: Session, caller: Caller, check_id: int, new: Report, *, cloc
     results = _validate(new)
     values: dict[str, Any] = {"status": new.status, "reference_number": new.reference_number,
                               "reason_for_fail": new.reason_for_fail, "results": results,
-                              "updated_at": clock.now()}
+                              "leased_until": None, "updated_at": clock.now()}
     moved = session.execute(
         scoped_update(BackgroundCheck, caller).where(BackgroundCheck.id == check.id, BackgroundCheck.status == current)
         .values(**values).execution_options(synchronize_session=False))

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenAuthority, TokenClaims
+from hireport.kit.cache import RecentlyConfirmed
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.errors import Conflict, DomainError, InvalidInput, NotFound
@@ -19,7 +20,26 @@ from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKey
 
 # -- tenants and partners ---------------------------------------------------------------------------
 
-TENANT_SETTINGS: dict[str, type] = {"fuzzy_serializer": bool}
+TENANT_SETTINGS: dict[str, type] = {"fuzzy_serializer": bool, "pending_checks_leased": bool}
+TENANT_DEFAULTS: dict[str, Any] = {"fuzzy_serializer": True, "pending_checks_leased": True}
+SETTINGS_SECONDS = 10.0  # what another process may serve of a tenant's settings after they changed
+
+
+def tenant_settings(session: Session, tenant_id: int, *, remembered: RecentlyConfirmed) -> dict[str, Any]:
+    """A tenant's settings, defaults filled in, remembered for a few seconds (`remembered`, keyed by
+    `settings_key`): the process that changes them forgets them at once (`update_tenant`'s caller, after
+    the commit), another process sees the change within `SETTINGS_SECONDS`."""
+    key = settings_key(tenant_id)
+    found: dict[str, Any] | None = remembered.get(key)
+    if found is None:
+        found = {**TENANT_DEFAULTS, **get_tenant(session, tenant_id).settings}
+        remembered.add(key, found)
+    return found
+
+
+def settings_key(tenant_id: int) -> tuple[str, int]:
+    return ("tenant-settings", tenant_id)
+
 
 def create_tenant(session: Session, *, tenant_id: int, name: str, clock: Clock) -> Tenant:
     if tenant_id <= 0:

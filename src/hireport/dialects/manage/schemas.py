@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from hireport.kit.bounds import LONG_TEXT, MAX_ITEMS, Attributes, Count, Id32, LongText, RowId
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus
 from hireport.services.applications import FormAnswer
+from hireport.services.checks import LEASE_SECONDS
 from hireport.services.offers import OfferFields
 
 T = TypeVar("T")
@@ -41,8 +42,11 @@ class TenantRead(Read):
 
 class TenantUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    settings: Attributes | None = Field(default=None, description="Merged key by key. `fuzzy_serializer` "
-                                        "(bool, default true): PageUp's fuzzy serializer on background checks")
+    settings: Attributes | None = Field(
+        default=None, description="Merged key by key. `fuzzy_serializer` (bool, default true): PageUp's fuzzy "
+        "serializer on background checks. `pending_checks_leased` (bool, default true): a provider's poll for "
+        f"pending background checks leases what it is handed for {LEASE_SECONDS} s, so parallel pollers get "
+        "different checks; false: every poll gets the oldest pending checks, leased or not")
 
 
 class PartnerCreate(BaseModel):

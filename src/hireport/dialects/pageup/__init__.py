@@ -45,7 +45,12 @@ tenant, bad or expired signed link), 404 (unknown id, or another tenant's), 409 
 **Background Checking API** (`/v3/{tenantId}/backgroundchecking`), for providers: a partner client's token
 (it carries the `partner_id` claim; without it every call is a 403) with `Public.BackgroundCheck.Read` (GET)
 or `Public.BackgroundCheck.Write` (PUT). A provider sees and changes only the checks addressed to it.
-* `GET ?status=pending[&provider=CODE]`: the 5 oldest pending checks, a JSON array. Other `status` values
+* `GET ?status=pending[&provider=CODE]`: up to 5 of the oldest pending checks that no poll was handed in the
+  last 30 seconds, a JSON array; each poll leases the checks it is handed to it for 30 seconds, so parallel
+  pollers get different checks instead of racing for the same five. Queue each at once: a queued check never
+  comes back; one left pending comes back (to any poller) when its lease ends. An operator restores the
+  strict answer, the 5 oldest pending checks to every poll with no leases, per tenant (`PATCH
+  /manage/v1/tenants/{id}` with `{"settings": {"pending_checks_leased": false}}`). Other `status` values
   are a 400: checks leave this API once they move on. `provider`, if given, must be your own code (else 403).
 * `PUT /{id}`: a full replacement; a field left out is cleared. No PATCH (405).
 * Claiming: `queued` from `pending` is atomic; a second claim of the same check is a 409.

@@ -44,30 +44,46 @@ class CheckUpdate(BaseModel):
 
 
 @router.get("", summary="Pending background checks for the calling provider (at most 5)")
-def poll(tenantId: Id32, session: DbSession, caller: ReadCaller,
-         status: Annotated[str, Query(max_length=20, description="Only `pending` is served")] = "pending",
-         provider: Annotated[str | None, Query(min_length=1, max_length=50,
-                                               description="Your provider code (optional)")] = None,
-         ) -> JSONResponseMaybeFuzzy:
-    """The 5 oldest pending checks addressed to you. Queue each (`PUT {"status": "queued"}`) as soon as you
-    read it: it then leaves this list and the next ones come. Checks in any other status cannot be listed:
-    `status` other than `pending` is a 400."""
+async def poll(tenantId: Id32, rt: RuntimeDep, caller: ReadCaller,
+               status: Annotated[str, Query(max_length=20, description="Only `pending` is served")] = "pending",
+               provider: Annotated[str | None, Query(min_length=1, max_length=50,
+                                                     description="Your provider code (optional)")] = None,
+               ) -> JSONResponseMaybeFuzzy:
+    """Up to 5 of the oldest pending checks addressed to you that no poll was handed in the last
+    30 seconds: each poll is given its own, so parallel pollers do not race for the same checks. Queue
+    each (`PUT {"status": "queued"}`) as soon as you read it: it then leaves this list for good. A check
+    you were handed but did not queue comes back (to you or another poller) once its 30 seconds are up.
+    A tenant may ask for the strict answer instead, the 5 oldest pending checks to every poll
+    (`PATCH /manage/v1/tenants/{id}` with `{"settings": {"pending_checks_leased": false}}`).
+    Checks in any other status cannot be listed: `status` other than `pending` is a 400."""
     if status.lower() != CheckStatus.pending:
         raise InvalidInput("only status=pending can be listed; checks leave this API once they move on",
                            field="status")
-    found = checks.pending(session, caller, provider=provider)
-    return JSONResponseMaybeFuzzy([_pending(p) for p in found], fuzzy=_fuzzy(session, tenantId))
+
+    def hand_out(session: DbSession) -> JSONResponseMaybeFuzzy:
+        settings = identity.tenant_settings(session, tenantId, remembered=rt.confirmed)
+        found = checks.pending(session, caller, provider=provider, clock=rt.clock,
+                               leased=settings["pending_checks_leased"])
+        return JSONResponseMaybeFuzzy([_pending(p) for p in found], fuzzy=settings["fuzzy_serializer"])
+
+    return await rt.db.write(hand_out)  # a poll takes leases: it writes
 
 
 @router.put("/{checkId}", summary="Report a background check's status (full replacement)")
-def report(tenantId: Id32, checkId: RowId, session: DbSession, rt: RuntimeDep, caller: WriteCaller,
-           body: Annotated[CheckUpdate, Body()]) -> JSONResponseMaybeFuzzy:
+async def report(tenantId: Id32, checkId: RowId, rt: RuntimeDep, caller: WriteCaller,
+                 body: Annotated[CheckUpdate, Body()]) -> JSONResponseMaybeFuzzy:
     """The body replaces what the check holds: a field left out is cleared. `queued` claims a pending check
     (a second claim is a 409); `pending` only from `queued` (for test resets); `new` needs `referenceNumber`;
     `completed`/`cancelled` need `referenceNumber` and `results`; `failed` needs `reasonForFail`; `inprogress`
     may carry partial results. Each result needs `reportType`; `reportLink` is an http(s) URL."""
-    check = checks.report(session, caller, checkId, _report(body), clock=rt.clock)
-    return JSONResponseMaybeFuzzy(_state(check), fuzzy=_fuzzy(session, tenantId))
+    report = _report(body)
+
+    def apply(session: DbSession) -> JSONResponseMaybeFuzzy:
+        check = checks.report(session, caller, checkId, report, clock=rt.clock)
+        fuzzy = identity.tenant_settings(session, tenantId, remembered=rt.confirmed)["fuzzy_serializer"]
+        return JSONResponseMaybeFuzzy(_state(check), fuzzy=fuzzy)
+
+    return await rt.db.write(apply)
 
 
 def _report(body: CheckUpdate) -> Report:
@@ -81,21 +97,16 @@ def _report(body: CheckUpdate) -> Report:
                   results=results)
 
 
-def _fuzzy(session: DbSession, tenant_id: int) -> bool:
-    return bool(identity.get_tenant(session, tenant_id).settings.get("fuzzy_serializer", True))
-
-
 def _pending(p: PendingCheck) -> dict[str, Any]:
-    a = p.applicant
     return {
-        "backgroundcheckrequest": {"id": p.check.id, "status": p.check.status.value, "provider": p.partner_code,
-                                   "createdDate": to_wire(p.check.created_at)},
-        "applicant": {"id": a.id, "firstName": a.first_name, "middleName": a.middle_name, "lastName": a.last_name,
-                      "emailid": a.email, "phone": a.phone},
-        "application": {"id": p.application.id,
-                        "job": {"id": p.job.id, "title": p.job.title, "divisioncode": p.job.division_code,
-                                "externalId": p.job.external_id}},
-        "package": {"code": p.check.package_code, "name": p.check.package_name},
+        "backgroundcheckrequest": {"id": p.id, "status": p.status.value, "provider": p.partner_code,
+                                   "createdDate": to_wire(p.created_at)},
+        "applicant": {"id": p.applicant_id, "firstName": p.first_name, "middleName": p.middle_name,
+                      "lastName": p.last_name, "emailid": p.email, "phone": p.phone},
+        "application": {"id": p.application_id,
+                        "job": {"id": p.job_id, "title": p.job_title, "divisioncode": p.division_code,
+                                "externalId": p.job_external_id}},
+        "package": {"code": p.package_code, "name": p.package_name},
         "note": None,
     }
 
