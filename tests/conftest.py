@@ -20,6 +20,7 @@ from hireport.migrations import runner
 from hireport.services import identity
 from hireport.settings import Settings
 from tests.postgres import postgres_server
+from tests.redis_server import RedisServer, running_redis
 from tests.served import Server, serve
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -100,6 +101,13 @@ def operator_headers(runtime: Runtime) -> dict[str, str]:
     with runtime.db.transaction() as session:
         secret = identity.create_operator_credential(session, name="tests", clock=runtime.clock)
     return {"Authorization": f"Bearer {secret}"}
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A throwaway redis-server of this test's own, on a free loopback port."""
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ class Server:
     env: dict[str, str]
     log: Path
     demo: dict
-    operator_credential: str
+    operator_credential: str | None  # None for a server whose data directory another one made
     process: subprocess.Popen[bytes]
 
 
@@ -32,18 +32,20 @@ def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]
 
 
 @contextmanager
-def serve(tmp_path: Path, database_url: str, **settings: str) -> Iterator[Server]:
-    """Run `hireport demo` then `hireport serve`; `settings` are more HIREPORT_* variables (lower case)."""
+def serve(tmp_path: Path, database_url: str, *, workers: int = 1, extra_env: dict[str, str] | None = None,
+          **settings: str) -> Iterator[Server]:
+    """Run `hireport demo` then `hireport serve`; `settings` are more HIREPORT_* variables (lower case),
+    `extra_env` other variables. Servers started with one `tmp_path` share its data directory."""
     port = free_port()
     env = {**os.environ, "HIREPORT_DATA_DIR": str(tmp_path / "data"), "HIREPORT_DATABASE_URL": database_url,
            "HIREPORT_PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-           **{f"HIREPORT_{k.upper()}": v for k, v in settings.items()}}
+           **{f"HIREPORT_{k.upper()}": v for k, v in settings.items()}, **(extra_env or {})}
     demo = run_cli(env, "demo", "--json")
-    operator = json.loads(demo.stdout)["operator_credential"]
-    log = tmp_path / "serve.log"
+    operator = json.loads(demo.stdout).get("operator_credential")
+    log = tmp_path / f"serve-{port}.log"
     with log.open("w") as out:
-        process = subprocess.Popen([*HIREPORT, "serve", "--port", str(port)], env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen([*HIREPORT, "serve", "--port", str(port), "--workers", str(workers)], env=env,
+                                   stdout=out, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30

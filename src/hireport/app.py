@@ -5,6 +5,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from sqlalchemy import text
 
 from hireport import __version__, ops
@@ -16,6 +17,14 @@ from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.dialect import Dialect, route_rules
 from hireport.kit.door import Door
+from hireport.kit.invalidation import (
+    API_TOKENS,
+    OPERATORS,
+    REVOKED_CLIENTS,
+    TENANT_SETTINGS,
+    InvalidationBus,
+    redis_options,
+)
 from hireport.kit.keys import KeyEncryptionKey, SigningKey
 from hireport.kit.runtime import Runtime
 from hireport.kit.signing import UrlSigner
@@ -37,8 +46,30 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Databas
 
     tokens = TokenAuthority(keys=ring(), reload=ring, issuer=settings.issuer, audience=settings.audience,
                             clock=clock, revoked=RecentlyRevoked(lambda: identity.revoked_client_ids(db, clock=clock)))
-    return Runtime(settings=settings, db=db, clock=clock, tokens=tokens, kek=kek,
-                   storage=LocalStorage(settings.documents_dir), urls=UrlSigner(kek.derive(b"signed links")))
+    runtime = Runtime(settings=settings, db=db, clock=clock, tokens=tokens, kek=kek,
+                      storage=LocalStorage(settings.documents_dir), urls=UrlSigner(kek.derive(b"signed links")),
+                      bus=InvalidationBus(settings.redis_url), rate_limits=rate_limit_storage(settings))
+    _forget_when_invalidated(runtime)
+    return runtime
+
+
+def _forget_when_invalidated(rt: Runtime) -> None:
+    """What each change published on the bus (here or in another process) makes this process forget."""
+    rt.bus.subscribe(REVOKED_CLIENTS, lambda _client_id: rt.tokens.forget_revocations())
+    rt.bus.subscribe(API_TOKENS, lambda token_hash: rt.confirmed.forget(("api-token", token_hash)))
+    rt.bus.subscribe(OPERATORS, lambda secret_hash: rt.confirmed.forget(("operator", secret_hash)))
+    rt.bus.subscribe(TENANT_SETTINGS, lambda tenant_id: rt.confirmed.forget(identity.settings_key(int(tenant_id))))
+
+
+def rate_limit_storage(settings: Settings) -> Storage:
+    """Rate-limit counters in Redis when HIREPORT_REDIS_URL is set (shared by every process), else in memory.
+    A Redis that cannot be reached raises `limits.errors.StorageError` from the limiter."""
+    if not settings.redis_url:
+        return MemoryStorage()
+    storage = storage_from_string(settings.redis_url, wrap_exceptions=True, **redis_options())
+    if not isinstance(storage, Storage):
+        raise ValueError("HIREPORT_REDIS_URL must be a redis:// or rediss:// URL")
+    return storage
 
 
 def key_encryption_key(settings: Settings) -> KeyEncryptionKey:
@@ -74,18 +105,19 @@ def create_app(runtime: Runtime, dialects: Sequence[Dialect] = DIALECTS) -> Fast
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Run the delivery worker beside the API (unless HIREPORT_RUN_DELIVERY_WORKER is false)."""
+    """Listen to other processes' invalidations (with Redis), and run the delivery worker beside the API
+    (unless HIREPORT_RUN_DELIVERY_WORKER is false)."""
     runtime: Runtime = app.state.runtime
-    if not runtime.settings.run_delivery_worker:
-        yield
-        return
+    runtime.bus.start()
     stop = asyncio.Event()
-    task = asyncio.create_task(DeliveryWorker(runtime).run(stop))
+    worker = asyncio.create_task(DeliveryWorker(runtime).run(stop)) if runtime.settings.run_delivery_worker else None
     try:
         yield
     finally:
         stop.set()
-        await task
+        if worker is not None:
+            await worker
+        await asyncio.to_thread(runtime.bus.stop)
 
 
 def _healthz(rt: RuntimeDep) -> dict[str, str]:

@@ -3,8 +3,10 @@
 import asyncio
 import json
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated
@@ -23,6 +25,7 @@ from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.errors import DomainError
+from hireport.kit.invalidation import API_TOKENS, OPERATORS, REVOKED_CLIENTS, InvalidationBus
 from hireport.kit.scopes import Holder, held_by
 from hireport.migrations import runner
 from hireport.server import prepare
@@ -77,9 +80,19 @@ def serve(host: Annotated[str | None, typer.Option(help="Default: HIREPORT_HOST,
     prepared = prepare(settings)
     _print_first_operator(prepared.first_operator_secret)
     console.print(f"hireport on http://{host}:{port}  (data: {settings.data_dir.resolve()})")
-    uvicorn.run("hireport.server:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                access_log=False, log_level="warning", server_header=False,
-                timeout_graceful_shutdown=settings.shutdown_grace)
+    metrics_dir = None
+    if workers > 1:
+        # Each worker process keeps its metrics in files here, and `/metrics` adds them all up (prometheus_client's
+        # multiprocess mode). Set before uvicorn starts the workers, which import prometheus_client afresh.
+        metrics_dir = tempfile.mkdtemp(prefix="hireport-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+    try:
+        uvicorn.run("hireport.server:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                    access_log=False, log_level="warning", server_header=False,
+                    timeout_graceful_shutdown=settings.shutdown_grace)
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @app.command()
@@ -222,9 +235,10 @@ def clients_list(tenant: Annotated[int | None, typer.Option(help="Only this tena
 
 @clients_app.command("revoke")
 def clients_revoke(client_id: str) -> None:
-    """No more tokens for the client; the ones it has are refused within seconds."""
+    """No more tokens for the client; the ones it has are refused within seconds (at once with Redis)."""
     with _transaction() as (session, clock):
         identity.revoke_client(session, identity.get_client(session, client_id), clock=clock)
+        _tell_servers(session, REVOKED_CLIENTS, client_id)
     console.print(f"client {client_id} revoked")
 
 
@@ -246,9 +260,10 @@ def operators_list() -> None:
 
 @operators_app.command("revoke")
 def operators_revoke(operator_id: int) -> None:
-    """The credential stops working (within 10 seconds in running servers)."""
+    """The credential stops working (within 10 seconds in running servers, at once with Redis)."""
     with _transaction() as (session, clock):
-        identity.revoke_operator(session, operator_id, clock=clock)
+        row = identity.revoke_operator(session, operator_id, clock=clock)
+        _tell_servers(session, OPERATORS, row.secret_hash)
     console.print(f"operator credential {operator_id} revoked")
 
 
@@ -256,7 +271,8 @@ def operators_revoke(operator_id: int) -> None:
 def operators_rotate(operator_id: int, as_json: JsonFlag = False) -> None:
     """A new secret for the credential (shown once); the old one stops."""
     with _transaction() as (session, _):
-        _, secret, _ = identity.rotate_operator(session, operator_id)
+        _, secret, old_hash = identity.rotate_operator(session, operator_id)
+        _tell_servers(session, OPERATORS, old_hash)
     typer.echo(json.dumps({"operator_credential": secret}) if as_json else secret)
 
 
@@ -272,7 +288,8 @@ def api_tokens_list(tenant: Annotated[int, typer.Option()]) -> None:
 @api_tokens_app.command("revoke")
 def api_tokens_revoke(token_id: int, tenant: Annotated[int, typer.Option()]) -> None:
     with _transaction() as (session, clock):
-        api_tokens.revoke(session, Caller.operator(tenant), token_id, clock=clock)
+        row = api_tokens.revoke(session, Caller.operator(tenant), token_id, clock=clock)
+        _tell_servers(session, API_TOKENS, row.token_hash)
     console.print(f"API token {token_id} revoked")
 
 
@@ -280,7 +297,8 @@ def api_tokens_revoke(token_id: int, tenant: Annotated[int, typer.Option()]) -> 
 def api_tokens_rotate(token_id: int, tenant: Annotated[int, typer.Option()], as_json: JsonFlag = False) -> None:
     """A new secret for the token, same endpoints (shown once); the old one stops."""
     with _transaction() as (session, _):
-        _, secret, _ = api_tokens.rotate(session, Caller.operator(tenant), token_id)
+        _, secret, old_hash = api_tokens.rotate(session, Caller.operator(tenant), token_id)
+        _tell_servers(session, API_TOKENS, old_hash)
     typer.echo(json.dumps({"id": token_id, "token": secret}) if as_json else secret)
 
 
@@ -327,6 +345,11 @@ def main() -> None:
     except (OSError, ValueError) as exc:
         errors.print(f"[red]error:[/red] {exc}")
         sys.exit(1)
+
+
+def _tell_servers(session: Session, topic: str, key: str) -> None:
+    """With HIREPORT_REDIS_URL, running servers forget what the change made stale once it is committed."""
+    InvalidationBus(_settings().redis_url).publish_on_commit(session, topic, key)
 
 
 @contextmanager

@@ -1,15 +1,19 @@
 """Operations: JSON logs with a request id, Prometheus metrics, and the middleware that feeds both.
 
-Nothing here logs a header, a body or a query string, so secrets and signed URLs stay out of logs.
+Metrics are those of the process, or those of every worker of `hireport serve --workers N` added up (see
+`metrics_endpoint`). Nothing here logs a header, a body or a query string, so secrets and signed URLs stay
+out of logs.
 """
 
 import logging
+import os
 import sys
 import time
 import uuid
 
 import structlog
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -110,4 +114,10 @@ def _request_id(scope: Scope) -> str:
 
 
 def metrics_endpoint() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    """This process's metrics; with PROMETHEUS_MULTIPROC_DIR set (`hireport serve --workers N`, N > 1, sets a
+    fresh one), those of every process that writes there, added up."""
+    registry = REGISTRY
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

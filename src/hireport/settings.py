@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # `secret.key` in the data directory, made on first start with owner-only permissions. Set it when
     # processes on several machines share one PostgreSQL.
     secret_key: str | None = None
+    # Redis, for what several processes must share: rate-limit counters, and cache invalidation (see
+    # `hireport.kit.invalidation`). Unset: counters per process, and other processes see a change within
+    # their caches' own time bounds.
+    redis_url: str | None = None
     log_format: LogFormat = LogFormat.json
     log_level: str = "INFO"
 

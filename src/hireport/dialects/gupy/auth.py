@@ -4,9 +4,11 @@ service (checked by the door before the body is read), each limited to its endpo
 
 from collections.abc import Awaitable, Callable
 
+import structlog
 from fastapi import Request, Response
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
@@ -21,23 +23,36 @@ from hireport.services import api_tokens
 
 
 class GupySettings(BaseSettings):
-    """`HIREPORT_GUPY_RATE_LIMIT`: requests per API token, per process (a `limits` rate string)."""
+    """`HIREPORT_GUPY_RATE_LIMIT`: requests per API token (a `limits` rate string), counted by each process
+    alone, or by all together when HIREPORT_REDIS_URL is set."""
 
     model_config = SettingsConfigDict(env_prefix="HIREPORT_GUPY_", extra="ignore")
 
     rate_limit: str = "600/minute"
 
 
-class Limiter:
-    """Requests per token, per process (memory storage; a shared store is the step to several processes)."""
+log = structlog.get_logger("hireport.gupy")
 
-    def __init__(self, rate: str) -> None:
+
+class Limiter:
+    """Requests per token in a moving window, counted in `storage`: the runtime's, in memory (this process)
+    or in Redis (every process).
+
+    Should Redis be unreachable, a request is let through without the rate-limit headers and a warning is
+    logged (failing open, as most API gateways do: an outage of the counters is not an outage of the API)."""
+
+    def __init__(self, rate: str, storage: Storage) -> None:
         self.item = parse(rate)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.in_memory = isinstance(storage, MemoryStorage)  # else every hit is a network round trip
+        self._limiter = MovingWindowRateLimiter(storage)
 
     def hit(self, key: str) -> dict[str, str]:
-        allowed = self._limiter.hit(self.item, key)
-        reset, remaining = self._limiter.get_window_stats(self.item, key)
+        try:
+            allowed = self._limiter.hit(self.item, "gupy", key)
+            reset, remaining = self._limiter.get_window_stats(self.item, "gupy", key)
+        except StorageError as exc:
+            log.warning("rate limit not applied: its counters cannot be reached", error=str(exc.storage_error))
+            return {}
         headers = {"X-RateLimit-Limit": str(self.item.amount), "X-RateLimit-Remaining": str(max(remaining, 0)),
                    "X-RateLimit-Reset": str(int(reset))}
         if not allowed:
@@ -50,7 +65,7 @@ LIMITER = "gupy.limiter"
 
 
 def setup(rt: Runtime) -> None:
-    rt.state[LIMITER] = Limiter(GupySettings().rate_limit)
+    rt.state[LIMITER] = Limiter(GupySettings().rate_limit, rt.rate_limits)
 
 
 def endpoint(scope: str) -> Callable[..., Awaitable[Caller]]:
@@ -60,7 +75,8 @@ def endpoint(scope: str) -> Callable[..., Awaitable[Caller]]:
     async def dependency(request: Request, response: Response) -> Caller:
         caller = caller_of(request)
         limiter: Limiter = request.app.state.runtime.state[LIMITER]
-        headers = limiter.hit(caller.client_id)
+        headers = limiter.hit(caller.client_id) if limiter.in_memory else await run_in_threadpool(
+            limiter.hit, caller.client_id)
         if scope not in caller.scopes:
             raise Forbidden(f"this token is not enabled for this endpoint (it needs {scope})")
         response.headers.update(headers)
@@ -79,7 +95,7 @@ async def authenticate(rt: Runtime, headers: Headers) -> Caller:
         raise Unauthenticated("send the token as 'Authorization: Bearer <token>'")
     if token.count(".") == 2:  # a JWT from the token service
         try:
-            return rt.tokens.verify(token)
+            return await rt.tokens.admit(token)
         except DomainError as exc:
             raise Forbidden(exc.message) from exc
     key = ("api-token", hash_secret(token))

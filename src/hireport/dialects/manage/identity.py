@@ -19,6 +19,7 @@ from hireport.dialects.manage.schemas import (
     TenantUpdate,
 )
 from hireport.kit.bounds import Id32
+from hireport.kit.invalidation import OPERATORS, REVOKED_CLIENTS, TENANT_SETTINGS
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import OAuthClient
 from hireport.services import identity
@@ -36,9 +37,15 @@ def create_tenant(body: TenantCreate, session: DbSession, rt: RuntimeDep, _: Ope
 
 
 @router.patch("/tenants/{tenant_id}", tags=["tenants"])
-def update_tenant(tenant_id: Id32, body: TenantUpdate, session: DbSession, _: Operator) -> TenantRead:
-    tenant = identity.update_tenant(session, tenant_id, name=body.name, settings=body.settings)
-    return TenantRead.model_validate(tenant)
+async def update_tenant(tenant_id: Id32, body: TenantUpdate, rt: RuntimeDep, _: Operator) -> TenantRead:
+    """Settings change at once in this process, and in every other at once with Redis (else within 10 s)."""
+
+    def update(session: DbSession) -> TenantRead:
+        tenant = identity.update_tenant(session, tenant_id, name=body.name, settings=body.settings)
+        rt.bus.publish_on_commit(session, TENANT_SETTINGS, str(tenant_id))
+        return TenantRead.model_validate(tenant)
+
+    return await rt.db.write(update)
 
 
 @router.get("/tenants", tags=["tenants"])
@@ -102,9 +109,10 @@ def get_client(client_id: ClientId, session: DbSession, _: Operator) -> ClientRe
 
 @router.delete("/clients/{client_id}", tags=["clients"])
 def revoke_client(client_id: ClientId, session: DbSession, rt: RuntimeDep, _: Operator) -> ClientRead:
-    """The client gets no more tokens, and the tokens it has are refused within seconds (at once here)."""
+    """The client gets no more tokens, and the tokens it has are refused at once here, and in every other
+    process at once with Redis (else within 2 s)."""
     client = identity.revoke_client(session, identity.get_client(session, client_id), clock=rt.clock)
-    rt.tokens.forget_revocations()
+    rt.bus.publish_on_commit(session, REVOKED_CLIENTS, client_id)
     return client_view(session, client)
 
 
@@ -123,18 +131,19 @@ def list_operators(session: DbSession, _: Operator) -> list[OperatorRead]:
 
 @router.delete("/operators/{operator_id}", tags=["operators"])
 def revoke_operator(operator_id: Id32, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRead:
-    """The credential stops working at once here, within 10 seconds in other processes. The last active
-    credential cannot be revoked (409)."""
+    """The credential stops working at once here, and in other processes at once with Redis (else within
+    10 seconds). The last active credential cannot be revoked (409)."""
     row = identity.revoke_operator(session, operator_id, clock=rt.clock)
-    rt.confirmed.forget(("operator", row.secret_hash))
+    rt.bus.publish_on_commit(session, OPERATORS, row.secret_hash)
     return OperatorRead.model_validate(row)
 
 
 @router.post("/operators/{operator_id}/secret", tags=["operators"])
 def rotate_operator(operator_id: Id32, session: DbSession, rt: RuntimeDep, _: Operator) -> OperatorRotated:
-    """A new secret, in this answer only; the old one stops (at once here, within 10 s elsewhere)."""
+    """A new secret, in this answer only; the old one stops (at once here; elsewhere at once with Redis,
+    else within 10 s)."""
     row, secret, old_hash = identity.rotate_operator(session, operator_id)
-    rt.confirmed.forget(("operator", old_hash))
+    rt.bus.publish_on_commit(session, OPERATORS, old_hash)
     return OperatorRotated(**OperatorRead.model_validate(row).model_dump(), operator_credential=secret)
 
 

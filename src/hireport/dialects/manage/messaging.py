@@ -14,6 +14,7 @@ from hireport.dialects.manage.schemas import (
     TemplateRead,
 )
 from hireport.kit.bounds import RowId
+from hireport.kit.invalidation import API_TOKENS
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import ApiToken
 from hireport.services import api_tokens, career_pages, messaging
@@ -66,18 +67,19 @@ def list_api_tokens(session: DbSession, caller: OnTenant) -> list[ApiTokenRead]:
 
 @router.delete("/api-tokens/{token_id}", tags=["API tokens"])
 def revoke_api_token(token_id: RowId, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenRead:
-    """The token stops working at once here, within 10 seconds in other processes."""
+    """The token stops working at once here, and in other processes at once with Redis (else within 10
+    seconds)."""
     row = api_tokens.revoke(session, caller, token_id, clock=rt.clock)
-    rt.confirmed.forget(("api-token", row.token_hash))
+    rt.bus.publish_on_commit(session, API_TOKENS, row.token_hash)
     return token_view(row)
 
 
 @router.post("/api-tokens/{token_id}/secret", tags=["API tokens"])
 def rotate_api_token(token_id: RowId, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> ApiTokenCreated:
-    """A new secret for the same endpoints, in this answer only; the old one stops (at once here, within
-    10 seconds in other processes)."""
+    """A new secret for the same endpoints, in this answer only; the old one stops (at once here; in other
+    processes at once with Redis, else within 10 seconds)."""
     row, secret, old_hash = api_tokens.rotate(session, caller, token_id)
-    rt.confirmed.forget(("api-token", old_hash))
+    rt.bus.publish_on_commit(session, API_TOKENS, old_hash)
     return ApiTokenCreated(**token_view(row).model_dump(), token=secret)
 
 
