@@ -1,24 +1,24 @@
-"""Gupy dialect throughput: job status transitions (PATCH) and template e-mail delivered over SMTP, each as a
-ratio to the bare Starlette JSON floor measured in the same run.
+"""Gupy dialect throughput: job status transitions (PATCH) against the write floor measured in the same run,
+and template e-mail delivered over SMTP, each message checked to arrive exactly once.
 
-    python -m bench.gupy [--seconds 10] [--concurrency 8] [--mails 2000] [--jobs 400] [--keep]
+    python -m bench.gupy [--seconds 10] [--connections 8] [--mails 2000] [--jobs 400] [--keep]
 
 Every server is its own process on 127.0.0.1 (the SMTP server is a thread of this process, which does
-nothing else while it receives); every load comes from a separate loader process (this module with
---loader); every loop is bounded in count and in time (at most 120 s per target).
+nothing else while it receives); every load comes from a separate process (wrk, or this module with
+--loader where each answer must be read); every loop is bounded in count and in time (at most 120 s).
 
-1. Floor: `bench.floors:app` `GET /json` loaded with `bench.harness.load`: req/s, p50, p99.
+1. Floor: the write floor of `bench.floors` (a bare single-row UPDATE in its own transaction), both forms,
+   the faster counts.
 2. Transitions: `hireport demo` into a fresh data directory, then `hireport serve` with
-   HIREPORT_GUPY_RATE_LIMIT=1000000/minute (the limiter never refuses). --jobs drafts are made first with
-   `POST /api/v1/jobs` (timed, as setup). Then --concurrency keep-alive connections, each owning its share
-   of the jobs, PATCH them round robin one step along draft -> waiting_approval -> approved -> published
-   (with the demo career page and a hiring deadline) -> frozen -> published -> frozen ... for --seconds.
-   A PATCH counts when it answers 200 with the status asked for; anything else is an error and retires
-   that job (its state is then unknown).
+   HIREPORT_GUPY_RATE_LIMIT=1000000/minute (the limiter never refuses). As setup, --jobs drafts are made with
+   `POST /api/v1/jobs` and moved draft -> waiting_approval -> approved -> published (with the demo career page
+   and a hiring deadline). Then wrk PATCHes them round robin for --seconds over --connections connections:
+   every job to frozen, then every job back to published, and so on (a job's next PATCH comes --jobs requests
+   after its last, long after it was answered). A PATCH counts when it answers 200; anything else is an error.
 3. Mail: an aiosmtpd server keeps every mail with its arrival time; `hireport serve` on another copy of the
    demo data with HIREPORT_SMTP_HOST/PORT pointing at it and HIREPORT_DELIVERY_INTERVAL=0.05. --mails
    messages are queued with `POST /api/v1/jobs/{jobId}/applications/{applicationId}/messages` (the demo
-   template, allowReply false) over --concurrency connections, cycling through the demo applications.
+   template, allowReply false) over --connections connections, cycling through the demo applications.
    mails/s = queued / (last arrival - first 201). Every queued message's Message-ID (read back from the
    management API) must arrive exactly once, nothing else may arrive, and every message must end `sent`;
    otherwise the run exits 1 after printing its figures.
@@ -27,7 +27,6 @@ nothing else while it receives); every load comes from a separate loader process
 import argparse
 import asyncio
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -38,7 +37,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
@@ -47,11 +46,12 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from bench.harness import HOST, Result, free_port, load, serving
-from bench.load import build_request
+from bench import floors
+from bench.harness import HOST, Row, demo, free_port, hireport_env, print_table, serve_command, serving
+from bench.wrk import Result, load
 
+GROUP = "gupy"
 MAX_SECONDS = 120.0
-MAX_TRANSITIONS = 5_000_000  # the count bound of the transitions loop (time ends it long before)
 TENANT = 218
 RATE_LIMIT = "1000000/minute"
 DELIVERY_INTERVAL = "0.05"
@@ -59,10 +59,7 @@ HIRING_DEADLINE = "2030-01-01"
 GRACE_SECONDS = 1.0  # kept listening after the last expected mail, to see duplicates
 JOBS = "/api/v1/jobs"
 MANAGE = f"/manage/v1/tenants/{TENANT}"
-NEXT_STATUS = {"draft": "waiting_approval", "waiting_approval": "approved", "approved": "published",
-               "published": "frozen", "frozen": "published"}
-HIREPORT = [sys.executable, "-m", "hireport"]
-UVICORN_FLAGS = ["--host", HOST, "--log-level", "warning", "--no-access-log"]
+TO_PUBLISHED = ("waiting_approval", "approved", "published")
 
 
 # -- the loader (its own process: `python -m bench.gupy --loader`, spec on stdin, result on stdout) -----------
@@ -73,7 +70,6 @@ class Tally:
     requests: int = 0
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
-    kinds: Counter[str] = field(default_factory=Counter)
 
 
 async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> tuple[int, bytes]:
@@ -94,44 +90,18 @@ async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, 
     return int(status_line.split()[1]), await reader.readexactly(length)
 
 
+def build_request(method: str, host: str, port: int, path: str, headers: dict[str, str], body: bytes) -> bytes:
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: keep-alive",
+             f"Content-Length: {len(body)}", *(f"{k}: {v}" for k, v in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
 def _json(payload: bytes) -> dict[str, Any]:
     try:
         found = json.loads(payload)
     except ValueError:
         return {}
     return found if isinstance(found, dict) else {}
-
-
-async def _transitions(spec: dict[str, Any], jobs: list[int], tally: Tally, deadline: float) -> None:
-    """Move this connection's jobs one step each, round robin, until the deadline or the count bound."""
-    host, port = spec["host"], int(spec["port"])
-    headers = {"Authorization": f"Bearer {spec['token']}", "Content-Type": "application/json"}
-    status = {job: "draft" for job in jobs}
-    live = list(jobs)
-    turn = 0
-    reader, writer = await asyncio.open_connection(host, port)
-    try:
-        while live and time.perf_counter() < deadline and tally.requests < MAX_TRANSITIONS:
-            job = live[turn % len(live)]
-            current = status[job]
-            target = NEXT_STATUS[current]
-            body: dict[str, Any] = {"status": target}
-            if current == "approved":
-                body |= {"careerPageId": spec["career_page"], "hiringDeadline": HIRING_DEADLINE}
-            request = build_request("PATCH", host, port, f"{JOBS}/{job}", headers, json.dumps(body).encode())
-            started = time.perf_counter()
-            code, payload = await _exchange(reader, writer, request)
-            tally.latencies.append(time.perf_counter() - started)
-            tally.requests += 1
-            if code == 200 and _json(payload).get("status") == target:
-                status[job] = target
-                tally.kinds[f"{current} -> {target}"] += 1
-                turn += 1
-            else:
-                tally.errors[f"{code} {payload[:160].decode(errors='replace')}"] += 1
-                live.remove(job)  # its state is unknown now; the next job takes its turn
-    finally:
-        writer.close()
 
 
 async def _requests(spec: dict[str, Any], cursor: list[int], results: list[dict[str, Any] | None], tally: Tally,
@@ -163,20 +133,12 @@ async def _requests(spec: dict[str, Any], cursor: list[int], results: list[dict[
 
 async def _run_loader(spec: dict[str, Any]) -> dict[str, Any]:
     tally = Tally()
-    concurrency = int(spec["concurrency"])
     started_at, started = time.time(), time.perf_counter()
     deadline = started + min(float(spec["seconds"]), MAX_SECONDS)
-    out: dict[str, Any] = {}
-    if spec["kind"] == "transitions":
-        jobs: list[int] = spec["jobs"]
-        await asyncio.gather(*(_transitions(spec, jobs[c::concurrency], tally, deadline) for c in range(concurrency)))
-        out["kinds"] = dict(tally.kinds)
-    else:
-        results: list[dict[str, Any] | None] = [None] * len(spec["items"])
-        cursor = [0]
-        await asyncio.gather(*(_requests(spec, cursor, results, tally, deadline) for _ in range(concurrency)))
-        out["results"] = results
-    return {**out, "requests": tally.requests, "errors": dict(tally.errors), "latencies": tally.latencies,
+    results: list[dict[str, Any] | None] = [None] * len(spec["items"])
+    cursor = [0]
+    await asyncio.gather(*(_requests(spec, cursor, results, tally, deadline) for _ in range(int(spec["connections"]))))
+    return {"results": results, "requests": tally.requests, "errors": dict(tally.errors), "latencies": tally.latencies,
             "seconds": time.perf_counter() - started, "started_at": started_at}
 
 
@@ -235,9 +197,7 @@ class Sink:
             self._controller.stop()
 
 
-# -- servers and plain requests --------------------------------------------------------------------------------
-
-
+# -- plain requests --------------------------------------------------------------------------------------------
 
 
 def get_json(port: int, path: str, credential: str) -> Any:
@@ -249,15 +209,8 @@ def get_json(port: int, path: str, credential: str) -> Any:
         raise RuntimeError(f"GET {path}: {exc.code} {exc.read()[:300]!r}") from None
 
 
-def hireport_env(data_dir: Path, **settings: str) -> dict[str, str]:
-    """This environment without any HIREPORT_* variable, then the data directory and `settings`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HIREPORT_")}
-    return {**env, "HIREPORT_DATA_DIR": str(data_dir), "HIREPORT_LOG_LEVEL": "WARNING",
-            **{f"HIREPORT_{k.upper()}": v for k, v in settings.items()}}
-
-
 def percentiles(latencies: list[float]) -> tuple[float, float]:
-    """p50 and p99 in ms, computed as `bench.harness.load` does."""
+    """p50 and p99 in ms."""
     ordered = sorted(latencies) or [0.0]
     return statistics.median(ordered) * 1000, ordered[max(int(len(ordered) * 0.99) - 1, 0)] * 1000
 
@@ -277,48 +230,48 @@ class Demo:
 
 
 def make_demo(data_dir: Path) -> Demo:
-    demo = subprocess.run([*HIREPORT, "demo", "--json"], env=hireport_env(data_dir), capture_output=True, text=True,
-                          check=True, timeout=MAX_SECONDS)
-    return Demo(json.loads(demo.stdout)["api_token"]["token"], demo.stderr.split("Bearer ")[1].split()[0])
-
-
-def measure_floor(work: Path, seconds: float, concurrency: int) -> Result:
-    port = free_port()
-    with serving([sys.executable, "-m", "uvicorn", "bench.floors:app", "--port", str(port), *UVICORN_FLAGS],
-                 dict(os.environ), port, work / "floor.log"):
-        return load("floor: Starlette GET /json", {"method": "GET", "host": HOST, "port": port, "path": "/json"},
-                    seconds, concurrency)
+    credentials = demo(data_dir)
+    return Demo(credentials["api_token"]["token"], credentials["operator_credential"])
 
 
 @dataclass
 class Transitions:
-    create: Result
+    create: Result  # setup, by this module's loader
     patch: Result
-    kinds: dict[str, int]
-    errors: dict[str, int]
     jobs: int
 
 
-def measure_transitions(work: Path, demo: Demo, seconds: float, concurrency: int, jobs: int) -> Transitions:
+def send_all(port: int, credential: str, connections: int, expect: int, fields: list[str],
+             items: Sequence[tuple[str, str, dict[str, Any] | None]]) -> dict[str, Any]:
+    """Send every (method, path, body) item once over `connections` connections; each answer must be `expect`."""
+    return run_loader({"host": HOST, "port": port, "token": credential, "connections": connections,
+                       "seconds": MAX_SECONDS, "expect": expect, "fields": fields, "items": items})
+
+
+def measure_transitions(work: Path, demo: Demo, seconds: float, connections: int, jobs: int) -> Transitions:
     port = free_port()
     env = hireport_env(work / "transitions", gupy_rate_limit=RATE_LIMIT)
-    with serving([*HIREPORT, "serve", "--host", HOST, "--port", str(port)], env, port, work / "transitions.log"):
+    with serving(serve_command(port), env, port, work / "transitions.log"):
         career_page = int(get_json(port, f"{MANAGE}/career-pages", demo.operator)[0]["id"])
         get_json(port, f"{JOBS}?perPage=1", demo.token)  # the token works (and is now cached by the server)
         body = {"type": "vacancy_type_effective", "publicationType": "external", "numVacancies": 1,
                 "departmentId": 1, "roleId": 1, "description": "d"}
-        created = run_loader({"kind": "requests", "host": HOST, "port": port, "token": demo.token,
-                              "concurrency": concurrency, "seconds": MAX_SECONDS, "expect": 201,
-                              "fields": ["id", "status"],
-                              "items": [("POST", JOBS, {"name": f"Bench job {i}", **body}) for i in range(jobs)]})
+        created = send_all(port, demo.token, connections, 201, ["id", "status"],
+                           [("POST", JOBS, {"name": f"Bench job {i}", **body}) for i in range(jobs)])
         if any(r is None or r["code"] != 201 or r["data"]["status"] != "draft" for r in created["results"]):
             raise RuntimeError(f"could not create the jobs: {created['errors']}")
         ids = [int(r["data"]["id"]) for r in created["results"]]
-        patched = run_loader({"kind": "transitions", "host": HOST, "port": port, "token": demo.token,
-                              "concurrency": concurrency, "seconds": seconds, "jobs": ids,
-                              "career_page": career_page})
-    return Transitions(as_result("gupy: POST /api/v1/jobs (setup)", created),
-                       as_result("gupy: PATCH job status", patched), patched["kinds"], patched["errors"], len(ids))
+        for status in TO_PUBLISHED:
+            extra = {"careerPageId": career_page, "hiringDeadline": HIRING_DEADLINE} if status == "published" else {}
+            moved = send_all(port, demo.token, connections, 200, ["status"],
+                             [("PATCH", f"{JOBS}/{job}", {"status": status, **extra}) for job in ids])
+            if moved["errors"]:
+                raise RuntimeError(f"could not move the jobs to {status}: {moved['errors']}")
+        cycle = [(f"{JOBS}/{job}", json.dumps({"status": status})) for status in ("frozen", "published") for job in ids]
+        patch = load("PATCH job status", f"http://{HOST}:{port}{JOBS}", method="PATCH", cycle=cycle,
+                     headers={"Authorization": f"Bearer {demo.token}", "Content-Type": "application/json"},
+                     seconds=seconds, connections=connections)
+    return Transitions(as_result("POST /api/v1/jobs (setup)", created), patch, len(ids))
 
 
 @dataclass
@@ -340,12 +293,12 @@ class Mail:
     problems: list[str]
 
 
-def measure_mail(work: Path, demo: Demo, concurrency: int, mails: int) -> Mail:
+def measure_mail(work: Path, demo: Demo, connections: int, mails: int) -> Mail:
     port = free_port()
     with Sink().running() as sink:
         env = hireport_env(work / "mail", gupy_rate_limit=RATE_LIMIT, smtp_host=HOST, smtp_port=str(sink.port),
                            delivery_interval=DELIVERY_INTERVAL)
-        with serving([*HIREPORT, "serve", "--host", HOST, "--port", str(port)], env, port, work / "mail.log"):
+        with serving(serve_command(port), env, port, work / "mail.log"):
             template = int(get_json(port, f"{MANAGE}/email-templates", demo.operator)[0]["id"])
             pairs = [(job["id"], a["id"])
                      for job in get_json(port, f"{JOBS}?perPage=100", demo.token)["results"]
@@ -357,19 +310,15 @@ def measure_mail(work: Path, demo: Demo, concurrency: int, mails: int) -> Mail:
             body = {"templateId": template, "allowReply": False}
             items = [("POST", f"{JOBS}/{j}/applications/{a}/messages", body)
                      for j, a in (pairs[i % len(pairs)] for i in range(mails))]
-            queued = run_loader({"kind": "requests", "host": HOST, "port": port, "token": demo.token,
-                                 "concurrency": concurrency, "seconds": MAX_SECONDS, "expect": 201,
-                                 "fields": ["id"], "items": items})
+            queued = send_all(port, demo.token, connections, 201, ["id"], items)
             ok = [r for r in queued["results"] if r and r["code"] == 201]
             last_queued = max((r["at"] for r in ok), default=time.time())
             deadline = time.time() + MAX_SECONDS
             while sink.count() < len(ok) and time.time() < deadline:  # bounded: MAX_SECONDS / 10 ms polls
                 time.sleep(0.01)
             time.sleep(GRACE_SECONDS)
-            rows = run_loader({"kind": "requests", "host": HOST, "port": port, "token": demo.operator,
-                               "concurrency": concurrency, "seconds": MAX_SECONDS, "expect": 200,
-                               "fields": ["message_id", "status", "attempts"],
-                               "items": [("GET", f"{MANAGE}/messages/{r['data']['id']}", None) for r in ok]})
+            rows = send_all(port, demo.operator, connections, 200, ["message_id", "status", "attempts"],
+                            [("GET", f"{MANAGE}/messages/{r['data']['id']}", None) for r in ok])
         received = sink.snapshot()
     return _mail_figures(queued, ok, rows, received, last_queued, len(pairs))
 
@@ -405,9 +354,9 @@ def _mail_figures(queued: dict[str, Any], ok: list[dict[str, Any]], rows: dict[s
         problems.append(f"{len(unexpected)} mails arrived that were not queued here, e.g. {unexpected[0]}")
     if statuses.get("sent", 0) != len(ok):
         problems.append(f"hireport's message statuses: {dict(statuses)}")
-    delivered = Result("gupy: mails delivered to SMTP", len(delivered_at), len(missing) + duplicates + len(unexpected),
+    delivered = Result("mails delivered to SMTP", len(delivered_at), len(missing) + duplicates + len(unexpected),
                        max(last_arrival - first_queued, 1e-9), p50, p99)
-    return Mail(queue=as_result("gupy: POST .../messages (queueing)", queued), queued=len(ok), delivered=delivered,
+    return Mail(queue=as_result("POST .../messages (queueing)", queued), queued=len(ok), delivered=delivered,
                 arrived=len(received), unique=len(arrivals), duplicates=duplicates, missing=len(missing),
                 unexpected=len(unexpected), connections=len({number for _, number, _ in received}),
                 during_queueing=sum(1 for at in delivered_at if at <= last_queued),
@@ -418,24 +367,60 @@ def _mail_figures(queued: dict[str, Any], ok: list[dict[str, Any]], rows: dict[s
 # -- the report ------------------------------------------------------------------------------------------------
 
 
-def print_report(floor: Result, transitions: Transitions, mail: Mail, seconds: float, concurrency: int,
-                 elapsed: float) -> None:
-    print(f"\n{seconds:.0f} s per load target, {concurrency} keep-alive connections, loaders in their own processes, "
-          f"SQLite, 1 hireport process\n")
-    print(f"{'target':42} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'count':>8}  ratio to floor")
-    rows = [(floor, "req/s"), (transitions.create, "jobs created/s (setup)"),
-            (transitions.patch, "transitions/s"), (mail.queue, "messages queued/s"),
-            (mail.delivered, "mails/s, first 201 -> last arrival")]
-    for r, unit in rows:
-        ratio = "" if r is floor else f"{r.rps / floor.rps:.4f}"
-        print(f"{r.name:42} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d} {r.requests:8d}  "
+@dataclass
+class Report:
+    floor: floors.Floor
+    transitions: Transitions
+    mail: Mail
+    seconds: float
+    connections: int
+
+
+def measure(*, seconds: float, connections: int, mails: int, jobs: int, keep: bool = False) -> Report:
+    work = Path(tempfile.mkdtemp(prefix="hireport-bench-gupy-"))
+    try:
+        demo = make_demo(work / "pristine")
+        for copy in ("transitions", "mail"):
+            shutil.copytree(work / "pristine", work / copy)
+        floor = floors.measure(["write"], seconds=seconds, connections=connections)["write"]
+        transitions = measure_transitions(work, demo, seconds, connections, jobs)
+        mail = measure_mail(work, demo, connections, mails)
+    finally:
+        if keep:
+            print(f"work directory kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return Report(floor, transitions, mail, seconds, connections)
+
+
+def rows(report: Report) -> list[Row]:
+    mail = report.mail
+    checked = "; ".join(f"PROBLEM: {p}" for p in mail.problems) or f"{mail.queued} mails, each arrived exactly once"
+    return [report.floor.row(GROUP),
+            report.floor.ratio(GROUP, report.transitions.patch,
+                               f"{report.transitions.jobs} published jobs frozen and published again"),
+            Row(GROUP, mail.delivered.name, mail.delivered.rps, "mails/s", None, None, checked)]
+
+
+def run(quick: bool = False) -> list[Row]:
+    return rows(measure(seconds=3 if quick else 10, connections=8, mails=200 if quick else 2000,
+                        jobs=100 if quick else 400))
+
+
+def print_report(report: Report) -> None:
+    transitions, mail = report.transitions, report.mail
+    print(f"\n{report.seconds:.0f} s per load target, {report.connections} keep-alive connections, loaders in their "
+          "own processes, SQLite, 1 hireport process\n")
+    print(f"{'target':36} {'per s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'count':>8}  ratio to floor")
+    lines = [*((r, "req/s") for r in report.floor.forms), (transitions.create, "jobs created/s (setup)"),
+             (transitions.patch, "transitions/s"), (mail.queue, "messages queued/s"),
+             (mail.delivered, "mails/s, first 201 -> last arrival")]
+    for r, unit in lines:
+        ratio = f"{r.rps / report.floor.best.rps:.4f}" if r is transitions.patch else ""
+        print(f"{r.name:36} {r.rps:9.1f} {r.p50_ms:8.2f} {r.p99_ms:8.2f} {r.errors:7d} {r.requests:8d}  "
               f"{ratio:>6}  ({unit})")
-    print("(mails: p50/p99 are each message's time from its 201 to its arrival at the SMTP server)")
-    print(f"\nTransitions: {transitions.jobs} jobs over {concurrency} connections, "
-          f"{transitions.patch.seconds:.1f} s; by step: "
-          + ", ".join(f"{k} {n}" for k, n in sorted(transitions.kinds.items(), key=lambda kv: -kv[1])))
-    for reason, n in transitions.errors.items():
-        print(f"  error x{n}: {reason}")
+    print(f"(the PATCH ratio is to the faster form of the write floor, {report.floor.best.name}; mails: p50/p99 are "
+          "each message's time from its 201 to its arrival at the SMTP server)")
     print(f"Mail: {mail.queued} queued to {mail.applications} demo applications in {mail.queue.seconds:.1f} s; "
           f"{mail.arrived} arrived ({mail.unique} distinct Message-IDs) in {mail.delivered.seconds:.1f} s "
           f"on {mail.connections} SMTP connections")
@@ -446,14 +431,13 @@ def print_report(floor: Result, transitions: Transitions, mail: Mail, seconds: f
           f"hireport statuses {mail.statuses}, {mail.retried} needed more than one attempt")
     for problem in mail.problems:
         print(f"  PROBLEM: {problem}")
-    print(f"\nwhole run: {elapsed:.0f} s")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0,
                         help="load time of the floor and of the transitions (max 120)")
-    parser.add_argument("--concurrency", type=int, default=8, help="keep-alive connections")
+    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections")
     parser.add_argument("--mails", type=int, default=2000, help="messages to queue and deliver")
     parser.add_argument("--jobs", type=int, default=400, help="jobs made for the transitions")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (data and server logs)")
@@ -462,23 +446,12 @@ def main() -> None:
     if args.loader:
         loader_main()
         return
-    started = time.perf_counter()
-    seconds = min(args.seconds, MAX_SECONDS)
-    work = Path(tempfile.mkdtemp(prefix="hireport-bench-gupy-"))
-    try:
-        demo = make_demo(work / "pristine")
-        for copy in ("transitions", "mail"):
-            shutil.copytree(work / "pristine", work / copy)
-        floor = measure_floor(work, seconds, args.concurrency)
-        transitions = measure_transitions(work, demo, seconds, args.concurrency, args.jobs)
-        mail = measure_mail(work, demo, args.concurrency, args.mails)
-    finally:
-        if args.keep:
-            print(f"work directory kept: {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    print_report(floor, transitions, mail, seconds, args.concurrency, time.perf_counter() - started)
-    if mail.problems or transitions.errors:
+    report = measure(seconds=min(args.seconds, MAX_SECONDS), connections=args.connections, mails=args.mails,
+                     jobs=args.jobs, keep=args.keep)
+    print_report(report)
+    print()
+    print_table(rows(report))
+    if report.mail.problems or report.transitions.patch.errors:
         sys.exit(1)
 
 

@@ -9,6 +9,8 @@ below 1.0 is a fixed cost per request (the transaction, the query for the job's 
 items; quadratic work would double the ratio with every doubling of N.
 
     .venv/bin/python -m bench.merit [--repeat 5]
+
+In `python -m bench`'s table: the time per item at the largest size, and its ratio to the smallest in the note.
 """
 
 import argparse
@@ -17,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.harness import Row, print_table
 from hireport.app import build_runtime
 from hireport.kit.auth import Caller
 from hireport.kit.runtime import Runtime
@@ -29,12 +32,13 @@ from hireport.services.jobs import JobFields
 from hireport.settings import Settings
 
 TENANT = 1
+GROUP = "merit"
+RANK = "rank N applications (service, SQLite)"
+DUPLICATES = "duplicate check alone"
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="best of this many runs per size")
-    args = parser.parse_args()
+def measure(repeat: int) -> dict[str, dict[int, float]]:
+    """The best time of `repeat` runs, in seconds, by measurement and size."""
     with tempfile.TemporaryDirectory() as work:
         settings = Settings(data_dir=Path(work), run_delivery_worker=False)
         runner.upgrade(settings.resolved_database_url)
@@ -50,7 +54,7 @@ def main() -> None:
                         session, caller, [(i, r) for r, i in enumerate(ids[:n], start=1)], clock=rt.clock)
             return run
 
-        _report("rank N applications (service, SQLite)", {n: rank(n) for n in (250, 500, 1000)}, args.repeat)
+        found = {RANK: _best({n: rank(n) for n in (250, 500, 1000)}, repeat)}
 
         def duplicates(n: int) -> Callable[[], object]:
             ids = [*range(1, n), 1]
@@ -60,8 +64,38 @@ def main() -> None:
                 return None
             return run
 
-        _report("duplicate check alone", {n: duplicates(n) for n in (1_000, 10_000, 100_000)}, args.repeat)
+        found[DUPLICATES] = _best({n: duplicates(n) for n in (1_000, 10_000, 100_000)}, repeat)
         rt.db.dispose()
+    return found
+
+
+def rows(found: dict[str, dict[int, float]]) -> list[Row]:
+    out = []
+    for title, times in found.items():
+        (small, first), (large, last) = min(times.items()), max(times.items())
+        out.append(Row(GROUP, f"{title}, N={large:,}", last / large * 1e6, "µs/item", None, None,
+                       f"{(last / large) / (first / small):.2f}x the time per item at N={small:,}"))
+    return out
+
+
+def run(quick: bool = False) -> list[Row]:
+    return rows(measure(2 if quick else 5))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="best of this many runs per size")
+    args = parser.parse_args()
+    found = measure(args.repeat)
+    for title, times in found.items():
+        print(title)
+        base = None
+        for n, best in times.items():
+            per_item = best / n
+            base = base or per_item
+            print(f"  N={n:>7,}  {best * 1000:9.2f} ms  {per_item * 1e6:8.3f} µs/item  ratio {per_item / base:5.2f}")
+    print()
+    print_table(rows(found))
 
 
 def _applications(rt: Runtime, n: int) -> list[int]:
@@ -79,14 +113,8 @@ def _applications(rt: Runtime, n: int) -> list[int]:
     return ids
 
 
-def _report(title: str, runs: dict[int, Callable[[], object]], repeat: int) -> None:
-    print(title)
-    base = None
-    for n, run in runs.items():
-        best = min(_timed(run) for _ in range(repeat))
-        per_item = best / n
-        base = base or per_item
-        print(f"  N={n:>7,}  {best * 1000:9.2f} ms  {per_item * 1e6:8.3f} µs/item  ratio {per_item / base:5.2f}")
+def _best(runs: dict[int, Callable[[], object]], repeat: int) -> dict[int, float]:
+    return {n: min(_timed(run) for _ in range(repeat)) for n, run in runs.items()}
 
 
 def _timed(run: Callable[[], object]) -> float:

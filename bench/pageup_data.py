@@ -2,13 +2,13 @@
 
     python -m bench.pageup_data 100000 [--documents] [--out bench/data/pageup-100000] [--force]
 
-Migrates a SQLite database in the directory (`hireport.server.prepare`), creates tenant 218 and an integrator
-client with the Hire scopes, then bulk-inserts with SQLAlchemy Core `insert()` executemany, 10,000 rows a
-batch: N/1000 jobs (at least 10), one applicant per application, N applications (a job takes the applications
-of its few months, about 1000 each, two form answers apiece), and offers for 10% of the applications. Almost
-every offer is accepted, new-starter form complete and processed; among the newest offers a steady 50 are
-accepted + form complete + not processed (the export loop's pending set), 100 are not accepted yet and 50
-accepted with the form still open, whatever N is.
+Migrates a SQLite database in the directory (`hireport.server.prepare`), or the PostgreSQL database `build` is
+given (bench.scale), creates tenant 218 and an integrator client with the Hire scopes, then bulk-inserts with
+SQLAlchemy Core `insert()` executemany, 10,000 rows a batch: N/1000 jobs (at least 10), one applicant per
+application, N applications (a job takes the applications of its few months, about 1000 each, two form answers
+apiece), and offers for 10% of the applications. Almost every offer is accepted, new-starter form complete and
+processed; among the newest offers a steady 50 are accepted + form complete + not processed (the export loop's
+pending set), 100 are not accepted yet and 50 accepted with the form still open, whatever N is.
 
 With --documents (directory `pageup-N-docs` by default) it also adds document rows as `hireport demo` has them:
 a position description on every job, a resume on 30% of the applications, a letter on every offer. Metadata
@@ -290,8 +290,9 @@ def is_complete(out: Path, applications: int, *, documents: bool = False) -> boo
 
 
 def build(applications: int, out: Path, *, documents: bool = False, force: bool = False, seed: int = TENANT,
-          console: Console | None = None) -> dict[str, Any]:
-    """Build the data set in `out` (or reuse it if complete); returns the manifest (credentials included)."""
+          console: Console | None = None, database_url: str | None = None) -> dict[str, Any]:
+    """Build the data set in `out` (or reuse it if complete); returns the manifest (credentials included).
+    With `database_url` (an empty PostgreSQL database) the rows go there and `out` keeps the rest."""
     console = console or Console(stderr=True)
     if applications < 1:
         raise ValueError("at least one application")
@@ -306,12 +307,13 @@ def build(applications: int, out: Path, *, documents: bool = False, force: bool 
     out.mkdir(parents=True, exist_ok=True)
     (out / MARKER).write_text("made by bench.pageup_data; deleted and rebuilt by it\n")
     started = time.perf_counter()
-    settings = Settings(data_dir=out, database_url=None)
+    settings = Settings(data_dir=out, database_url=database_url)
     prepared = prepare(settings)
     clock = Clock()
     now = clock.now()
     target = plan(applications, seed)
-    engine = sqlite_engine(settings.resolved_database_url)
+    url = settings.resolved_database_url
+    engine = sqlite_engine(url) if url.startswith("sqlite") else create_engine(url)
     gen = Generator(target, now, seed, documents=documents)
     document_count = 0
     try:
@@ -349,8 +351,15 @@ def build(applications: int, out: Path, *, documents: bool = False, force: bool 
                 loaded += len(applicant_rows) + len(application_rows) + len(offer_rows) + len(document_rows)
                 progress.update(task, completed=last,
                                 rate=f"{loaded / (time.perf_counter() - started):,.0f}")
-        with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:  # the ids were given here: move the sequences past them, and give the planner its statistics
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for table in (m.__tablename__ for m in (Job, Applicant, Application, Offer, Document)):
+                    conn.exec_driver_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                         f"(SELECT coalesce(max(id), 1) FROM {table}))")
+                conn.exec_driver_sql("ANALYZE")
     finally:
         engine.dispose()
     seconds = time.perf_counter() - started
