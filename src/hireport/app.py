@@ -32,6 +32,7 @@ from hireport.kit.storage import LocalStorage
 from hireport.kit.web import RuntimeDep, install_error_handlers
 from hireport.services import identity
 from hireport.settings import Settings
+from hireport.web import pages
 
 
 def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Runtime:
@@ -95,6 +96,7 @@ def create_app(runtime: Runtime, dialects: Sequence[Dialect] = DIALECTS) -> Fast
         if dialect.setup is not None:
             dialect.setup(runtime)
     apidocs.mount_assets(app)
+    app.mount("/static", pages.static_files(), name="static")
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
     app.add_api_route("/metrics", ops.metrics_endpoint, include_in_schema=False)
     install_error_handlers(app)

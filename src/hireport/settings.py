@@ -65,6 +65,19 @@ class Settings(BaseSettings):
     max_json_bytes: int = 1024 * 1024
     max_document_bytes: int = 25 * 1024 * 1024
 
+    # People. A browser session ends after `session_idle` seconds without a request, and `session_lifetime`
+    # seconds after sign-in at the latest. Sign-in attempts are limited per account and per client address
+    # (`limits`' notation: "5/minute", "10 per 5 minutes").
+    session_idle: int = 30 * 60
+    session_lifetime: int = 12 * 3600
+    signin_limit_account: str = "5/minute"
+    signin_limit_address: str = "30/minute"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are `Secure` when people reach hireport over https."""
+        return self.issuer.startswith("https://")
+
     @cached_property
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -2,12 +2,14 @@
 
 import asyncio
 import contextlib
+import dataclasses
 
 import structlog
 from starlette.concurrency import run_in_threadpool
 
 from hireport.delivery import outbox
 from hireport.delivery.transports import Transport, build_email, transport_for
+from hireport.kit.keys import SEALED
 from hireport.kit.runtime import Runtime
 
 log = structlog.get_logger("hireport.delivery")
@@ -21,7 +23,7 @@ class DeliveryWorker:
     async def run_once(self) -> int:
         """Send what is due; returns how many messages were attempted."""
         rt = self.runtime
-        claimed = await run_in_threadpool(outbox.claim_due, rt.db, rt.clock)
+        claimed = [self._opened(item) for item in await run_in_threadpool(outbox.claim_due, rt.db, rt.clock)]
         if not claimed:
             return 0
         sent: list[int] = []
@@ -42,6 +44,12 @@ class DeliveryWorker:
             log.warning("mail not delivered", message=item.id, attempt=item.attempts, error=error)
         await run_in_threadpool(self._record, sent, failed)
         return len(claimed)
+
+    def _opened(self, item: outbox.Outgoing) -> outbox.Outgoing:
+        """A body sealed at rest (it holds a secret, such as a password-reset link) opened for sending."""
+        if not item.body.startswith(SEALED):
+            return item
+        return dataclasses.replace(item, body=self.runtime.kek.unseal(item.body))
 
     def _record(self, sent: list[int], failed: list[tuple[outbox.Outgoing, str]]) -> None:
         rt = self.runtime

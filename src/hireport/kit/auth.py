@@ -20,13 +20,15 @@ from hireport.kit.keys import SigningKey
 
 @dataclass(frozen=True)
 class Caller:
-    """The authenticated party of a request: a client of a tenant or partner, or an operator."""
+    """The authenticated party of a request: a client of a tenant or partner, or an operator; with
+    `account_id`, a person (signed in, or through an application they authorized)."""
 
     client_id: str
     tenant_id: int | None = None
     partner_id: int | None = None
     scopes: frozenset[str] = field(default_factory=frozenset)
     is_operator: bool = False
+    account_id: int | None = None
 
     def require_tenant(self) -> int:
         if self.tenant_id is None:
@@ -56,6 +58,7 @@ class TokenClaims:
     scopes: list[str]
     partner_id: int | None
     lifetime: int
+    subject: int | None = None  # the person's account id, for a token issued on their behalf
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +192,8 @@ class TokenAuthority:
         }
         if claims.partner_id is not None:
             payload["partner_id"] = str(claims.partner_id)
+        if claims.subject is not None:
+            payload["sub"] = str(claims.subject)
         token = jwt.encode(payload, self._signing.private_key, algorithm="RS256",
                            headers={"kid": self._signing.kid, "typ": "at+jwt"})
         return token, now
@@ -252,10 +257,12 @@ class TokenAuthority:
             tenant_id = int(claims["instanceid"])
             partner = claims.get("partner_id")
             partner_id = int(partner) if partner is not None else None
+            subject = claims.get("sub")
+            account_id = int(subject) if subject is not None else None
         except (TypeError, ValueError) as exc:
             raise Unauthenticated("malformed access token claims") from exc
         caller = Caller(client_id=str(claims["client_id"]), tenant_id=tenant_id, partner_id=partner_id,
-                        scopes=frozenset(scopes))
+                        scopes=frozenset(scopes), account_id=account_id)
         return _Verified(caller, not_before=claims["nbf"], expires=claims["exp"], kid=kid)
 
 

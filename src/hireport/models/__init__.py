@@ -1,5 +1,14 @@
 """The tables: one vendor-neutral schema that every dialect reads and writes."""
 
+from hireport.models.account import (
+    Account,
+    AuthorizationCode,
+    BrowserSession,
+    Membership,
+    PasswordReset,
+    RefreshToken,
+    Role,
+)
 from hireport.models.api_token import ApiToken
 from hireport.models.applicant import Applicant
 from hireport.models.application import Application, ApplicationStatus
@@ -15,12 +24,15 @@ from hireport.models.tenant import Partner, Tenant, TenantPartner
 
 __all__ = [
     "DEFAULT_ACTION_TYPE",
+    "Account",
     "ApiToken",
     "Applicant",
     "Application",
     "ApplicationStatus",
+    "AuthorizationCode",
     "BackgroundCheck",
     "Base",
+    "BrowserSession",
     "CareerPage",
     "CheckStatus",
     "Document",
@@ -28,6 +40,7 @@ __all__ = [
     "EmailTemplate",
     "Job",
     "JobStatus",
+    "Membership",
     "Message",
     "MessageStatus",
     "OAuthClient",
@@ -35,6 +48,9 @@ __all__ = [
     "OfferProcessing",
     "OperatorCredential",
     "Partner",
+    "PasswordReset",
+    "RefreshToken",
+    "Role",
     "SigningKeyRow",
     "Tenant",
     "TenantPartner",

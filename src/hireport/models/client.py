@@ -7,7 +7,8 @@ from hireport.models.base import Base
 
 
 class OAuthClient(Base):
-    """A client-credentials client of one tenant, or of one partner (for the tenants that use it)."""
+    """A client of one tenant, or of one partner (for the tenants that use it): a machine with client
+    credentials, or, with redirect URIs, an application that people authorize (authorization code + PKCE)."""
 
     __tablename__ = "oauth_clients"
     __table_args__ = (
@@ -21,6 +22,8 @@ class OAuthClient(Base):
     tenant_id: Mapped[int | None] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), index=True)
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), index=True)
     scopes: Mapped[list[str]]
+    # set: a client that people authorize (authorization-code grant), redirected only to these exact URIs
+    redirect_uris: Mapped[list[str]] = mapped_column(default=list)
     token_lifetime: Mapped[int]
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]

@@ -27,7 +27,8 @@ class MessageStatus(StrEnum):
 
 
 class Message(TenantScoped, Base):
-    """An e-mail to a candidate: written in the request's transaction (the outbox), sent after commit by a
+    """An e-mail to a candidate (or to a person with an account): written in the request's transaction (the
+    outbox), sent after commit by a
     delivery worker. `message_id` (RFC 5322 Message-ID) stays the same across retries, so a receiver can
     drop a duplicate if a worker dies between the SMTP server's acceptance and recording it."""
 
@@ -39,7 +40,7 @@ class Message(TenantScoped, Base):
         Index("ix_messages_template", "template_id", "tenant_id"),
     )
 
-    application_id: Mapped[int] = ref("applications.id")
+    application_id: Mapped[int | None] = ref("applications.id", nullable=True)  # none: mail to a person (a reset)
     template_id: Mapped[int | None] = ref("email_templates.id", nullable=True)
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     from_address: Mapped[str] = mapped_column(String(320))

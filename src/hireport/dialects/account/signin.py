@@ -1,0 +1,125 @@
+"""Sign in, sign out, and reset a forgotten password."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from hireport.kit.dialect import PUBLIC
+from hireport.kit.errors import InvalidInput, RateLimited
+from hireport.kit.runtime import Runtime
+from hireport.kit.web import RuntimeDep
+from hireport.services import accounts, signin
+from hireport.web import pages
+from hireport.web.people import (
+    PRESESSION_COOKIE,
+    CheckedForm,
+    OptionalPerson,
+    clear_session_cookie,
+    csrf_token_of,
+    keep_presession,
+    set_session_cookie,
+)
+
+router = APIRouter(tags=["account"], default_response_class=HTMLResponse)
+THROTTLE = "signin-throttle"
+
+
+def setup(rt: Runtime) -> None:
+    rt.state[THROTTLE] = signin.Throttle(rt.rate_limits, per_account=rt.settings.signin_limit_account,
+                                         per_address=rt.settings.signin_limit_address)
+
+
+def _form_page(request: Request, rt: Runtime, template: str, status: int = 200, **context: object) -> Response:
+    """A page with a form, before or after sign-in: its CSRF token is the browser's (pre-)session's."""
+    response = pages.page(request, template, status, csrf=csrf_token_of(rt, request), **context)
+    keep_presession(request, response, rt)
+    return response
+
+
+@router.get("/signin", openapi_extra=PUBLIC, summary="The sign-in page")
+def signin_page(request: Request, rt: RuntimeDep, person: OptionalPerson, next: str = "",
+                changed: bool = False) -> Response:
+    if person is not None:
+        return pages.redirect(pages.safe_next(next))
+    return _form_page(request, rt, "signin.html", next=pages.safe_next(next), email="",
+                      notice="Your password was changed. Sign in with the new one." if changed else "")
+
+
+@router.post("/signin", openapi_extra=PUBLIC, summary="Sign in with e-mail and password")
+async def signin_submit(request: Request, rt: RuntimeDep, person: OptionalPerson, form: CheckedForm) -> Response:
+    email, password = str(form.get("email") or ""), str(form.get("password") or "")
+    next_path = pages.safe_next(str(form.get("next") or ""))
+    address = request.client.host if request.client else ""
+    try:
+        token = await run_in_threadpool(_sign_in, rt, email, password, address)
+    except (InvalidInput, RateLimited) as exc:
+        return _form_page(request, rt, "signin.html", exc.status_code, next=next_path, email=email[:320],
+                          error=exc.message)
+    response = pages.redirect(next_path)
+    set_session_cookie(response, rt, token)
+    response.delete_cookie(PRESESSION_COOKIE, path="/")
+    return response
+
+
+def _sign_in(rt: Runtime, email: str, password: str, address: str) -> str:
+    with rt.db.transaction() as session:
+        account = signin.check_password(session, rt.state[THROTTLE], email=email, password=password, address=address)
+        return signin.start(session, account, clock=rt.clock, lifetime=rt.settings.session_lifetime)
+
+
+@router.post("/signout", openapi_extra=PUBLIC, summary="Sign out (ends the browser session)")
+async def signout(request: Request, rt: RuntimeDep, person: OptionalPerson, form: CheckedForm) -> Response:
+    if person is not None:
+        await run_in_threadpool(_sign_out, rt, person.session_token)
+    response = pages.redirect(pages.SIGN_IN)
+    clear_session_cookie(response, rt)
+    return response
+
+
+def _sign_out(rt: Runtime, token: str) -> None:
+    with rt.db.transaction() as session:
+        signin.end(session, token, clock=rt.clock)
+
+
+@router.get("/reset", openapi_extra=PUBLIC, summary="Ask for a password-reset link")
+def reset_page(request: Request, rt: RuntimeDep, person: OptionalPerson) -> Response:
+    return _form_page(request, rt, "reset_request.html", sent=False)
+
+
+@router.post("/reset", openapi_extra=PUBLIC, summary="Mail a password-reset link (the answer never says whether "
+             "the e-mail has an account)")
+async def reset_submit(request: Request, rt: RuntimeDep, person: OptionalPerson, form: CheckedForm) -> Response:
+    email = str(form.get("email") or "")
+    await run_in_threadpool(_request_reset, rt, email)
+    return _form_page(request, rt, "reset_request.html", sent=True, minutes=signin.RESET_SECONDS // 60)
+
+
+def _request_reset(rt: Runtime, email: str) -> None:
+    with rt.db.transaction() as session:
+        signin.request_reset(session, email, link=f"{rt.settings.issuer}/account/reset/", kek=rt.kek,
+                             sender=rt.settings.mail_noreply, clock=rt.clock)
+
+
+@router.get("/reset/{token}", openapi_extra=PUBLIC, summary="Choose a new password")
+def new_password_page(request: Request, rt: RuntimeDep, person: OptionalPerson, token: str) -> Response:
+    return _form_page(request, rt, "reset.html", token=token[:100], min=accounts.PASSWORD_MIN)
+
+
+@router.post("/reset/{token}", openapi_extra=PUBLIC, summary="Set the new password (the link works once)")
+async def new_password_submit(request: Request, rt: RuntimeDep, person: OptionalPerson, form: CheckedForm,
+                              token: str) -> Response:
+    password = str(form.get("password") or "")
+    try:
+        await run_in_threadpool(_reset, rt, token, password)
+    except InvalidInput as exc:
+        return _form_page(request, rt, "reset.html", 400, token=token[:100], min=accounts.PASSWORD_MIN,
+                          error=pages.said(exc))
+    response = pages.redirect(pages.SIGN_IN + "?changed=1")
+    clear_session_cookie(response, rt)
+    return response
+
+
+def _reset(rt: Runtime, token: str, password: str) -> None:
+    with rt.db.transaction() as session:
+        signin.reset_password(session, token, password, clock=rt.clock)

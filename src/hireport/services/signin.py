@@ -1,0 +1,161 @@
+"""Signing people in: browser sessions, their CSRF tokens, throttled password checks, and password resets.
+
+A browser session is a random token in an `HttpOnly` cookie; the database keeps only its SHA-256, with
+when it was last seen (an idle session ends) and its absolute expiry. A state-changing form carries a CSRF
+token derived from the session token with a key of the server's (HMAC), so it needs no storage and is
+worthless without the cookie. A password reset is a random token mailed through the outbox (the mail's
+body sealed at rest, so the database never holds the token in clear), single use, valid for
+`RESET_SECONDS`; using it ends every session of the account.
+"""
+
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from hashlib import sha256
+
+import structlog
+from limits import parse
+from limits.errors import StorageError
+from limits.storage import Storage
+from limits.strategies import MovingWindowRateLimiter
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from hireport.kit.clock import Clock
+from hireport.kit.errors import InvalidInput, RateLimited
+from hireport.kit.keys import KeyEncryptionKey
+from hireport.kit.secrets import hash_secret, new_secret
+from hireport.models import Account, BrowserSession, Membership, Message, MessageStatus, PasswordReset
+from hireport.services import accounts
+
+RESET_SECONDS = 30 * 60
+SEEN_EVERY = 60  # seconds: a session's last use is written at most this often
+log = structlog.get_logger("hireport")
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """A browser session that holds: who it is, and the session's row id."""
+
+    session_id: int
+    account_id: int
+    email: str
+    display_name: str
+
+
+def start(session: Session, account: Account, *, clock: Clock, lifetime: int) -> str:
+    """A new session for the account; returns its token (for the cookie), which is stored only hashed."""
+    token, now = new_secret(), clock.now()
+    session.add(BrowserSession(token_hash=hash_secret(token), account_id=account.id, created_at=now,
+                               last_seen_at=now, expires_at=now + timedelta(seconds=lifetime)))
+    session.flush()
+    return token
+
+
+def resolve(session: Session, token: str, *, clock: Clock, idle: int) -> SignedIn | None:
+    """The session this token opens, if it is not revoked, idle too long, expired, or its account disabled;
+    its last use is recorded (at most every `SEEN_EVERY` seconds)."""
+    now = clock.now()
+    row = session.execute(
+        select(BrowserSession.id, BrowserSession.last_seen_at, Account.id.label("account_id"), Account.email,
+               Account.display_name)
+        .join(Account, Account.id == BrowserSession.account_id)
+        .where(BrowserSession.token_hash == hash_secret(token), BrowserSession.revoked_at.is_(None),
+               BrowserSession.expires_at > now, BrowserSession.last_seen_at > now - timedelta(seconds=idle),
+               Account.disabled_at.is_(None))).first()
+    if row is None:
+        return None
+    if now - row.last_seen_at >= timedelta(seconds=SEEN_EVERY):
+        session.execute(update(BrowserSession).where(BrowserSession.id == row.id).values(last_seen_at=now))
+    return SignedIn(row.id, row.account_id, row.email, row.display_name)
+
+
+def end(session: Session, token: str, *, clock: Clock) -> None:
+    """Sign out: the session is revoked (idempotent)."""
+    session.execute(update(BrowserSession).where(BrowserSession.token_hash == hash_secret(token),
+                                                 BrowserSession.revoked_at.is_(None)).values(revoked_at=clock.now()))
+
+
+def end_all(session: Session, account_id: int, *, clock: Clock) -> None:
+    session.execute(update(BrowserSession).where(BrowserSession.account_id == account_id,
+                                                 BrowserSession.revoked_at.is_(None)).values(revoked_at=clock.now()))
+
+
+def csrf_token(key: bytes, session_token: str) -> str:
+    """The CSRF token of the forms of one browser session."""
+    return hmac.new(key, session_token.encode(), sha256).hexdigest()
+
+
+def csrf_matches(key: bytes, session_token: str, sent: str) -> bool:
+    return hmac.compare_digest(csrf_token(key, session_token), sent)
+
+
+class Throttle:
+    """Sign-in attempts per account (by the e-mail typed, whether or not it has an account, so a refusal
+    tells nothing) and per client address, in a moving window; counted in `limits`' storage (in memory,
+    or in Redis across processes). Should the storage fail, attempts are let through and a warning logged:
+    the password check still holds."""
+
+    def __init__(self, storage: Storage, *, per_account: str, per_address: str) -> None:
+        self._limiter = MovingWindowRateLimiter(storage)
+        self._account, self._address = parse(per_account), parse(per_address)
+
+    def attempt(self, *, email: str, address: str) -> None:
+        try:
+            allowed = (self._limiter.hit(self._account, "signin-account", email.strip().lower()[:320])
+                       and self._limiter.hit(self._address, "signin-address", address))
+        except StorageError:
+            log.warning("sign-in throttle unavailable; attempt let through")
+            return
+        if not allowed:
+            raise RateLimited("Too many sign-in attempts. Wait a minute, then try again.",
+                              headers={"Retry-After": str(self._account.get_expiry())})
+
+
+def check_password(session: Session, throttle: Throttle, *, email: str, password: str,
+                   address: str) -> Account:
+    """The account these credentials open, or InvalidInput that says only that they are wrong."""
+    throttle.attempt(email=email, address=address)
+    account = accounts.check_password(session, email, password)
+    if account is None:
+        raise InvalidInput("That e-mail and password do not match an account.")
+    return account
+
+
+def request_reset(session: Session, email: str, *, link: str, kek: KeyEncryptionKey, sender: str,
+                  clock: Clock) -> None:
+    """Mail a reset link (`link` with the token appended) if an active account has this e-mail; say
+    nothing either way. The mail is written to the outbox of the account's first tenant, its body sealed."""
+    account = accounts.find(session, email)
+    tenant_id = None if account is None else session.scalar(
+        select(Membership.tenant_id).where(Membership.account_id == account.id).order_by(Membership.tenant_id))
+    if account is None or tenant_id is None:
+        return
+    token, now = new_secret(), clock.now()
+    session.add(PasswordReset(token_hash=hash_secret(token), account_id=account.id, created_at=now,
+                              expires_at=now + timedelta(seconds=RESET_SECONDS)))
+    body = (f"Hello {account.display_name},\n\nTo choose a new password for hireport, open this link within "
+            f"{RESET_SECONDS // 60} minutes:\n\n{link}{token}\n\nIf you did not ask for this, ignore this mail; "
+            "your password stays as it is.\n")
+    session.add(Message(tenant_id=tenant_id, application_id=None, template_id=None,
+                        message_id=f"<{uuid.uuid4().hex}@hireport>", from_address=sender, reply_to=None,
+                        to_address=account.email, subject="Reset your hireport password", body=kek.seal(body),
+                        status=MessageStatus.queued, attempts=0, next_attempt_at=now, created_at=now))
+    session.flush()
+
+
+def reset_password(session: Session, token: str, password: str, *, clock: Clock) -> Account:
+    """Use a reset token (once, before it expires): the account gets the new password and every one of its
+    browser sessions ends."""
+    now = clock.now()
+    row = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_secret(token)))
+    used = None if row is None else session.execute(
+        update(PasswordReset).where(PasswordReset.id == row.id, PasswordReset.used_at.is_(None),
+                                    PasswordReset.expires_at > now).values(used_at=now))
+    if row is None or used is None or used.rowcount != 1:  # type: ignore[attr-defined]
+        raise InvalidInput("This reset link was used already or has expired. Ask for a new one.")
+    account = accounts.get(session, row.account_id)
+    accounts.set_password(session, account, password)
+    end_all(session, account.id, clock=clock)
+    return account

@@ -1,0 +1,1 @@
+"""Server-rendered pages: templates, security headers, the person behind a browser."""
