@@ -34,10 +34,12 @@ def test_demo_data_covers_every_stage(runtime: Runtime):
 
 
 def test_demo_is_idempotent_and_rotates_its_secrets(runtime: Runtime, client: TestClient):
-    first, first_token = demo.load(runtime)
+    first_demo = demo.load(runtime)
     counts = _counts(runtime)
-    second, second_token = demo.load(runtime)
+    second_demo = demo.load(runtime)
     assert _counts(runtime) == counts
+    first, first_token, second, second_token = (first_demo.clients, first_demo.api_token, second_demo.clients,
+                                                second_demo.api_token)
     assert [c.client_id for c in first] == [c.client_id for c in second]
     old, new = first[0], second[0]
     assert token_response(client, Credentials(old.client_id, old.client_secret)).status_code == 400

@@ -90,7 +90,8 @@ def create_app(runtime: Runtime, dialects: Sequence[Dialect] = DIALECTS) -> Fast
         router = APIRouter(prefix=dialect.prefix)
         for dialect_router in dialect.routers:
             router.include_router(dialect_router)
-        apidocs.add_docs(router, dialect)
+        if dialect.api:
+            apidocs.add_docs(router, dialect)
         app.include_router(router)
         rules[dialect.name] = route_rules(router.routes)
         if dialect.setup is not None:

@@ -150,12 +150,13 @@ def demo(as_json: JsonFlag = False,
     first_operator = prepare(settings).first_operator_secret
     runtime = build_runtime(settings)
     try:
-        clients, gupy_token = demo_data.credentials(runtime, settings.data_dir / "demo-credentials.json",
-                                                    reissue=reissue)
+        demo = demo_data.credentials(runtime, settings.data_dir / "demo-credentials.json", reissue=reissue)
     finally:
         runtime.db.dispose()
+    clients, gupy_token = demo.clients, demo.api_token
     if as_json:
-        out = {"clients": [vars(c) for c in clients], "api_token": vars(gupy_token), "base_url": settings.issuer,
+        out = {"clients": [vars(c) for c in clients], "api_token": vars(gupy_token),
+               "people": [vars(p) for p in demo.people], "base_url": settings.issuer,
                **({"operator_credential": first_operator} if first_operator else {})}
         typer.echo(json.dumps(out, indent=2))
         return
@@ -166,7 +167,11 @@ def demo(as_json: JsonFlag = False,
         console.print(f"\n  {'partner ' + c.partner + ' client' if c.partner else 'integrator client'}", soft_wrap=True)
         console.print(f"    client_id:     {c.client_id}\n    client_secret: {c.client_secret}", soft_wrap=True)
         console.print(f"    instanceId:    {c.tenant}\n    scopes:        {' '.join(c.scopes)}", soft_wrap=True)
-    console.print(f"\n  Gupy API token (tenant {gupy_token.tenant}): Bearer {gupy_token.token}\n", soft_wrap=True)
+    console.print(f"\n  Gupy API token (tenant {gupy_token.tenant}): Bearer {gupy_token.token}", soft_wrap=True)
+    console.print(f"\n[bold]Sign in to the recruiter console at {settings.issuer}/console as[/bold]")
+    for p in demo.people:
+        console.print(f"    {p.role + ':':11}{p.email}  password: {p.password}", soft_wrap=True)
+    console.print()
 
 
 @clients_app.command("create")

@@ -18,9 +18,19 @@ from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.runtime import Runtime
 from hireport.kit.scopes import Holder, held_by
-from hireport.kit.secrets import secret_matches
-from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, OAuthClient, Partner, Tenant
+from hireport.kit.secrets import new_secret, secret_matches
+from hireport.models import (
+    ApplicationStatus,
+    CheckStatus,
+    DocumentOwner,
+    JobStatus,
+    OAuthClient,
+    Partner,
+    Role,
+    Tenant,
+)
 from hireport.services import (
+    accounts,
     api_tokens,
     applicants,
     applications,
@@ -69,6 +79,27 @@ class DemoApiToken:
 
 
 @dataclass(frozen=True)
+class DemoPerson:
+    email: str
+    password: str
+    role: str
+    tenant: int
+
+
+PEOPLE = [("admin@demo.example.com", "Alex Admin", Role.admin),
+          ("recruiter@demo.example.com", "Riley Recruiter", Role.recruiter)]
+
+
+@dataclass(frozen=True)
+class Demo:
+    """What `hireport demo` prints: the clients, the Gupy API token, and the people who sign in."""
+
+    clients: list["DemoClient"]
+    api_token: DemoApiToken
+    people: list[DemoPerson]
+
+
+@dataclass(frozen=True)
 class DemoClient:
     client_id: str
     client_secret: str
@@ -77,36 +108,41 @@ class DemoClient:
     partner: str | None
 
 
-def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> tuple[list[DemoClient], DemoApiToken]:
+def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> Demo:
     """The demo data (created if absent) and its credentials: the ones saved in `saved` (owner-only) while
     they still work, so a second run does not revoke what the first printed; new ones on `reissue`, or when
     the saved ones are missing or no longer work."""
     if not reissue and saved.is_file():
         found = json.loads(saved.read_text())
-        clients = [DemoClient(**c) for c in found["clients"]]
-        token = DemoApiToken(**found["api_token"])
-        if _still_work(runtime, clients, token):
-            return clients, token
-    clients, token = load(runtime)
+        if "people" in found:
+            demo = Demo([DemoClient(**c) for c in found["clients"]], DemoApiToken(**found["api_token"]),
+                        [DemoPerson(**p) for p in found["people"]])
+            if _still_work(runtime, demo):
+                return demo
+    demo = load(runtime)
     saved.unlink(missing_ok=True)
     fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:
-        json.dump({"clients": [vars(c) for c in clients], "api_token": vars(token)}, out)
-    return clients, token
+        json.dump({"clients": [vars(c) for c in demo.clients], "api_token": vars(demo.api_token),
+                   "people": [vars(p) for p in demo.people]}, out)
+    return demo
 
 
-def _still_work(runtime: Runtime, clients: list[DemoClient], token: DemoApiToken) -> bool:
-    with runtime.db.transaction(write=False) as session:
-        for c in clients:
+def _still_work(runtime: Runtime, demo: Demo) -> bool:
+    with runtime.db.transaction() as session:
+        for c in demo.clients:
             client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == c.client_id))
             if client is None or client.revoked_at is not None or not secret_matches(c.client_secret,
                                                                                    client.secret_hash):
                 return False
-        return api_tokens.authenticate(session, token.token) is not None
+        if any(accounts.check_password(session, p.email, p.password) is None for p in demo.people):
+            return False
+        return api_tokens.authenticate(session, demo.api_token.token) is not None
 
 
-def load(runtime: Runtime) -> tuple[list[DemoClient], DemoApiToken]:
-    """Create the demo data if absent; (re)issue the demo clients' secrets and a Gupy API token."""
+def load(runtime: Runtime) -> Demo:
+    """Create the demo data if absent; (re)issue the demo clients' secrets, a Gupy API token and the demo
+    people's passwords."""
     lifetime = runtime.settings.token_lifetime
     with runtime.db.transaction() as session:
         if session.get(Tenant, DEMO_TENANT) is None:
@@ -123,7 +159,19 @@ def load(runtime: Runtime) -> tuple[list[DemoClient], DemoApiToken]:
                 api_tokens.revoke(session, caller, old.id, clock=runtime.clock)
         row, secret = api_tokens.create(session, caller, name=GUPY_TOKEN_NAME, scopes=list(held_by(Holder.api_token)),
                                         clock=runtime.clock)
-        return clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes))
+        people = [_person(session, runtime.clock, email, name, role) for email, name, role in PEOPLE]
+        return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people)
+
+
+def _person(session: Session, clock: Clock, email: str, name: str, role: Role) -> DemoPerson:
+    password = new_secret()[:20]
+    account = accounts.find(session, email)
+    if account is None:
+        account = accounts.create(session, email=email, display_name=name, password=password, clock=clock)
+    else:
+        accounts.set_password(session, account, password)
+    accounts.add_member(session, account, tenant_id=DEMO_TENANT, role=role, clock=clock)
+    return DemoPerson(account.email, password, role.value, DEMO_TENANT)
 
 
 def _client(session: Session, clock: Clock, name: str, scopes: list[str], *, lifetime: int,

@@ -73,6 +73,11 @@ class Dialect:
     docs_prefix: str | None = None             # where /openapi.json, /docs, /redoc live (default: prefix)
     error_statuses: tuple[int, ...] = ()       # statuses this dialect adds to every operation (e.g. 429)
     setup: Callable[[Runtime], None] | None = None  # per-runtime state, e.g. a rate limiter
+    pages: bool = False                        # pages for people (HTML), not an API: no API docs
+
+    @property
+    def api(self) -> bool:
+        return not self.pages
 
     def __post_init__(self) -> None:
         register(ScopeSpec(s.name, s.holders, self.name) for s in self.scopes)

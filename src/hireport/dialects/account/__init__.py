@@ -15,4 +15,5 @@ per account and per client address.
 DIALECT = Dialect(
     name="account", title="hireport account pages", prefix="/account", routers=(signin.router,),
     render=render_problem, error_model=ErrorPage, description=DESCRIPTION, setup=signin.setup,
+    pages=True,
 )

@@ -21,7 +21,7 @@ from hireport.web.people import (
     set_session_cookie,
 )
 
-router = APIRouter(tags=["account"], default_response_class=HTMLResponse)
+router = APIRouter(tags=["account"], default_response_class=HTMLResponse, include_in_schema=False)
 THROTTLE = "signin-throttle"
 
 
