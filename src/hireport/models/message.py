@@ -28,9 +28,9 @@ class MessageStatus(StrEnum):
 
 class Message(TenantScoped, Base):
     """An e-mail to a candidate (or to a person with an account): written in the request's transaction (the
-    outbox), sent after commit by a
-    delivery worker. `message_id` (RFC 5322 Message-ID) stays the same across retries, so a receiver can
-    drop a duplicate if a worker dies between the SMTP server's acceptance and recording it."""
+    outbox), sent after commit by a delivery worker. `message_id` (RFC 5322 Message-ID) stays the same across
+    retries, so a receiver can drop a duplicate if a worker dies between the SMTP server's acceptance and
+    recording it."""
 
     __tablename__ = "messages"
     __table_args__ = (

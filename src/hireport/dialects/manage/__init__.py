@@ -2,11 +2,12 @@
 
 from fastapi import APIRouter
 
-from hireport.dialects.manage import auth, errors, identity, messaging, recruitment
+from hireport.dialects.manage import auth, errors, identity, messaging, people, recruitment
 from hireport.kit.dialect import Dialect
 
 DESCRIPTION = """
-hireport's own API for operators: tenants, partners, clients, and every record a tenant holds.
+hireport's own API for operators: tenants, partners, clients, people (accounts and their roles), and every
+record a tenant holds.
 
 * Authenticate with `Authorization: Bearer <operator credential>` (`hro_...`). The first one is printed
   when hireport first starts; `hireport operators create` makes more.
@@ -21,7 +22,7 @@ hireport's own API for operators: tenants, partners, clients, and every record a
 """
 
 v1 = APIRouter(prefix="/v1")
-for module in (identity, recruitment, messaging):
+for module in (identity, people, recruitment, messaging):
     v1.include_router(module.router)
 
 DIALECT = Dialect(
