@@ -283,3 +283,30 @@ def test_no_password_or_session_token_is_kept_in_clear(client: TestClient, ana: 
 def _dump(runtime: Runtime) -> str:
     with runtime.db.transaction(write=False) as session:
         return repr([session.execute(select(t)).all() for t in Base.metadata.sorted_tables])
+
+
+HOSTILE_FORMS = [
+    {}, {"csrf": ""}, {"email": "x" * 100_000, "password": "y" * 100_000},
+    {"email": "\ud7ff\u202e", "next": "//" * 5000},
+    {"email": ["a@example.com", "b@example.com"], "password": ["p", "q"]},
+]
+
+
+@pytest.mark.parametrize("path", ["/account/signin", "/account/signout", "/account/reset",
+                                  "/account/reset/" + "t" * 5000])
+def test_hostile_account_forms_get_a_page_never_a_fault(client: TestClient, ana: int, runtime: Runtime,
+                                                        path: str):
+    sign_in(client)
+    csrf = csrf_of(client.get("/account/reset").text)
+    before = _dump(runtime)
+    for form in HOSTILE_FORMS:
+        for data in (form, {**form, "csrf": csrf}):
+            response = client.post(path, data=data, follow_redirects=False)
+            assert response.status_code < 500, (path, response.status_code)
+            assert response.status_code == 303 or response.headers["content-type"].startswith("text/html")
+    for body, kind in ((b'{"email": 1}', "application/json"), (b"\xff\xfe", "application/x-www-form-urlencoded"),
+                       (b"--x\r\n\r\n", "multipart/form-data; boundary=x")):
+        response = client.post(path, content=body, headers={"content-type": kind}, follow_redirects=False)
+        assert response.status_code < 500, (path, kind, response.status_code)
+    if path != "/account/signout":
+        assert _dump(runtime) == before
