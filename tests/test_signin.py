@@ -62,7 +62,7 @@ def signed_in(client: TestClient) -> bool:
 
 def test_sign_in_sets_an_httponly_lax_session_cookie_kept_only_hashed(client: TestClient, ana: int, runtime: Runtime):
     response = sign_in(client, email="ANA@example.com")
-    assert response.status_code == 303 and response.headers["location"] == "/console"
+    assert response.status_code == 303 and response.headers["location"] == "/console/"
     cookie = next(c for c in response.headers.get_list("set-cookie") if c.startswith(SESSION_COOKIE + "="))
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie and "Path=/" in cookie
     token = client.cookies[SESSION_COOKIE]
@@ -76,7 +76,7 @@ def test_the_next_page_after_sign_in_stays_on_this_site(client: TestClient, ana:
     assert sign_in(client, next="/console/218/jobs").headers["location"] == "/console/218/jobs"
     client.cookies.clear()
     for elsewhere in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
-        assert sign_in(client, next=elsewhere).headers["location"] == "/console"
+        assert sign_in(client, next=elsewhere).headers["location"] == "/console/"
         client.cookies.clear()
 
 

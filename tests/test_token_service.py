@@ -92,7 +92,9 @@ def test_malformed_basic_header_is_invalid_client(client: TestClient, creds: Cre
         ({"client_id": ""}, "invalid_request"),
         ({"grant_type": ""}, "invalid_request"),
         ({"grant_type": "password"}, "unsupported_grant_type"),
-        ({"grant_type": "authorization_code"}, "unsupported_grant_type"),
+        ({"grant_type": "authorization_code"}, "invalid_request"),  # no code: see test_authorization_code
+        ({"grant_type": "refresh_token"}, "invalid_request"),
+        ({"grant_type": "implicit"}, "unsupported_grant_type"),
         ({"scope": "Public.Job.Read Public.Job.Write"}, "invalid_scope"),
         ({"scope": "Public.Nonsense"}, "invalid_scope"),
         ({"instanceId": "219"}, "invalid_grant"),

@@ -27,9 +27,11 @@ from hireport.kit.db import Database
 from hireport.kit.errors import DomainError
 from hireport.kit.invalidation import API_TOKENS, OPERATORS, REVOKED_CLIENTS, InvalidationBus
 from hireport.kit.scopes import Holder, held_by
+from hireport.kit.secrets import new_secret
 from hireport.migrations import runner
+from hireport.models import Role
 from hireport.server import prepare
-from hireport.services import api_tokens, identity
+from hireport.services import accounts, api_tokens, identity
 from hireport.settings import Settings
 
 app = typer.Typer(help="hireport: a self-hosted recruitment platform.", no_args_is_help=True)
@@ -47,6 +49,9 @@ api_tokens_app = typer.Typer(help="API tokens of a tenant (Gupy-style bearer tok
 app.add_typer(api_tokens_app, name="api-tokens")
 keys_app = typer.Typer(help="The keys that sign access tokens.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+users_app = typer.Typer(help="People who sign in (the recruiter console), and their role in each tenant.",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
 
 console = Console()
 errors = Console(stderr=True)
@@ -132,6 +137,60 @@ def api_tokens_create(
     typer.echo(json.dumps(out, indent=2) if as_json else secret)
 
 
+RoleOption = Annotated[Role, typer.Option(help="What the person may do in the tenant.")]
+
+
+@users_app.command("create")
+def users_create(
+    tenant: Annotated[int, typer.Option(help="The tenant the person works in.")],
+    role: RoleOption,
+    email: Annotated[str, typer.Option(help="The e-mail they sign in with.")],
+    name: Annotated[str | None, typer.Option(help="Display name (default: the e-mail's local part).")] = None,
+    password: Annotated[str | None, typer.Option(help="Default: a random one, printed once.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create an account with a role in a tenant (`users grant` gives it roles in other tenants)."""
+    chosen = password or new_secret()[:20]
+    with _transaction() as (session, clock):
+        account = accounts.create(session, email=email, display_name=name or email.split("@")[0], password=chosen,
+                                  clock=clock)
+        accounts.add_member(session, account, tenant_id=tenant, role=role, clock=clock)
+        out = {"id": account.id, "email": account.email, "tenant": tenant, "role": role.value,
+               **({} if password else {"password": chosen})}
+    if as_json:
+        typer.echo(json.dumps(out, indent=2))
+        return
+    console.print(f"account {out['id']}: {out['email']}, {role.value} of tenant {tenant}", soft_wrap=True)
+    if not password:
+        console.print(f"  password (shown once): {chosen}", soft_wrap=True)
+
+
+@users_app.command("grant")
+def users_grant(email: Annotated[str, typer.Option()], tenant: Annotated[int, typer.Option()],
+                role: RoleOption) -> None:
+    """Give an account a role in a tenant (or change the one it has)."""
+    with _transaction() as (session, clock):
+        account = accounts.find(session, email)
+        if account is None:
+            raise DomainError(f"no active account has e-mail {email}")
+        accounts.add_member(session, account, tenant_id=tenant, role=role, clock=clock)
+    console.print(f"{account.email} is {role.value} of tenant {tenant}")
+
+
+@users_app.command("list")
+def users_list(tenant: Annotated[int, typer.Option(help="The tenant whose members to list.")],
+               as_json: JsonFlag = False) -> None:
+    """The people of a tenant, with their roles."""
+    with _transaction() as (session, _):
+        rows = [{"id": a.id, "email": a.email, "name": a.display_name, "role": role.value}
+                for a, role in accounts.members_of(session, tenant)]
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        console.print(f"{row['id']}\t{row['email']}\t{row['role']}\t{row['name']}", soft_wrap=True)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every migration."""
@@ -180,6 +239,9 @@ def clients_create(
     tenant: Annotated[int, typer.Option(help="The tenant (for a partner client: a tenant that uses it).")],
     partner: Annotated[str | None, typer.Option(help="Make a client of this partner instead.")] = None,
     name: Annotated[str, typer.Option(help="A name to recognise the client by.")] = "cli client",
+    redirect_uri: Annotated[list[str] | None, typer.Option(
+        "--redirect-uri", help="Repeatable: an exact URI people who authorize the client are sent back to "
+        "(makes it an application people authorize, with the authorization-code grant).")] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Create a client and print its secret (shown once)."""
@@ -188,9 +250,10 @@ def clients_create(
             identity.enable_partner(session, tenant_id=tenant, partner_code=partner, clock=clock)
         client, secret = identity.create_client(session, name=name, scopes=scopes, clock=clock,
                                                 tenant_id=None if partner else tenant, partner_code=partner,
-                                                token_lifetime=_settings().token_lifetime)
+                                                token_lifetime=_settings().token_lifetime,
+                                                redirect_uris=redirect_uri)
         out = {"client_id": client.client_id, "client_secret": secret, "scopes": client.scopes,
-               "tenant": tenant, "partner": partner}
+               "tenant": tenant, "partner": partner, "redirect_uris": client.redirect_uris}
     if as_json:
         typer.echo(json.dumps(out, indent=2))
     else:

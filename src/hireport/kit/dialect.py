@@ -80,7 +80,7 @@ class Dialect:
         return not self.pages
 
     def __post_init__(self) -> None:
-        register(ScopeSpec(s.name, s.holders, self.name) for s in self.scopes)
+        register(ScopeSpec(s.name, s.holders, self.name, s.reads_only) for s in self.scopes)
 
     @property
     def docs_at(self) -> str:

@@ -21,6 +21,7 @@ class ScopeSpec:
     name: str
     holders: frozenset[Holder]
     dialect: str = ""
+    reads_only: bool = False  # True: it lets its holder read, never change (a viewer may grant it to an app)
 
 
 _REGISTRY: dict[str, ScopeSpec] = {}
@@ -36,6 +37,11 @@ def register(specs: Iterable[ScopeSpec]) -> None:
 
 def known() -> list[str]:
     return list(_REGISTRY)
+
+
+def changes_nothing(names: list[str] | tuple[str, ...]) -> bool:
+    """Whether every one of these scopes only reads."""
+    return all(_REGISTRY[n].reads_only for n in names if n in _REGISTRY) and all(n in _REGISTRY for n in names)
 
 
 def held_by(holder: Holder) -> tuple[str, ...]:

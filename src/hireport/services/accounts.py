@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hireport.kit.scopes import changes_nothing
 from hireport.models import Account, Membership, Role, Tenant
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 256  # characters; the upper bound keeps a hash's input bounded
@@ -55,6 +56,11 @@ class Member:
     def may(self, action: Action) -> bool:
         return action in ALLOWED[self.role]
 
+    def may_grant(self, scopes: list[str] | tuple[str, ...]) -> bool:
+        """Whether this person may let an application act for them with these scopes: one who may not
+        change anything here may grant only scopes that read."""
+        return may_grant(self.role, scopes)
+
     def require(self, action: Action) -> None:
         if not self.may(action):
             raise Forbidden(f"the {self.role.value} role may not {action.value} in tenant {self.tenant_id}")
@@ -63,6 +69,11 @@ class Member:
     def caller(self) -> Caller:
         """The caller the services see: this tenant, on this person's behalf."""
         return Caller(client_id=f"account:{self.account_id}", tenant_id=self.tenant_id, account_id=self.account_id)
+
+
+def may_grant(role: Role, scopes: list[str] | tuple[str, ...]) -> bool:
+    """A role that changes nothing (a viewer's) grants only scopes that read."""
+    return Action.recruit in ALLOWED[role] or changes_nothing(scopes)
 
 
 def normalised_email(email: str) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
+from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.scopes import Holder, parse_scopes
 from hireport.kit.secrets import hash_secret
 from hireport.kit.tenancy import across_tenants, get_scoped, scoped
@@ -32,6 +33,10 @@ def create(session: Session, caller: Caller, *, name: str, scopes: str | list[st
 
 def list_all(session: Session, caller: Caller) -> list[ApiToken]:
     return list(session.scalars(scoped(ApiToken, caller).order_by(ApiToken.id)))
+
+
+def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> Page[ApiToken]:
+    return keyset_page(session, scoped(ApiToken, caller), ApiToken.id, limit=limit, cursor=cursor)
 
 
 def revoke(session: Session, caller: Caller, token_id: int, *, clock: Clock) -> ApiToken:

@@ -73,10 +73,11 @@ class OrderBy(StrEnum):
     id = "id"
     score = "score"
     created_at = "created_at"
+    order_of_merit = "order_of_merit"  # the ranked first, either way; then the unranked
 
 
 ORDER_COLUMNS = {OrderBy.id: Application.id, OrderBy.score: Application.score,
-                 OrderBy.created_at: Application.created_at}
+                 OrderBy.created_at: Application.created_at, OrderBy.order_of_merit: Application.order_of_merit}
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +111,15 @@ def _job_statements(by_status: bool, order_by: OrderBy, descending: bool) -> tup
     if by_status:
         conditions.append(Application.status == bindparam("status"))
     column = ORDER_COLUMNS[order_by]
+    ordering = column.desc() if descending else column.asc()
+    if order_by == OrderBy.order_of_merit:
+        ordering = ordering.nulls_last()  # the same on every database
     page = (prepared(Application, Application.id, Application.job_id, Application.applicant_id, Applicant.first_name,
                      Applicant.last_name, Applicant.email, Application.status, Application.status_code,
                      Application.order_of_merit, Application.score, Application.source, Application.current_step,
                      Application.tags, Application.hired_at, Application.ended_at, Application.created_at,
                      Application.updated_at, joins=((Applicant, Applicant.id == Application.applicant_id),))
-            .where(*conditions).order_by(column.desc() if descending else column.asc(), Application.id)
+            .where(*conditions).order_by(ordering, Application.id)
             .limit(bindparam("limit")).offset(bindparam("offset")))
     count = prepared(Application, func.count()).where(*conditions)
     return page, count
@@ -131,6 +135,31 @@ def search_for_job(reader: Reader, caller: Caller, job_id: int, *, page: int, pa
     total = reader.execute(count_stmt, params).scalar_one()
     rows = reader.execute(page_stmt, {**params, "limit": page_size, "offset": (page - 1) * page_size})
     return NumberedPage(items=[ApplicationView(*row) for row in rows], page=page, page_size=page_size, total=total)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidacy:
+    """Whose application it is, and to which job: what a list of checks or messages names an application by."""
+
+    application_id: int
+    first_name: str
+    last_name: str
+    job_id: int
+    job_title: str
+
+
+_CANDIDACIES = (prepared(Application, Application.id, Applicant.first_name, Applicant.last_name, Job.id, Job.title,
+                         joins=((Applicant, Applicant.id == Application.applicant_id),
+                                (Job, Job.id == Application.job_id)))
+                .where(Application.id.in_(bindparam("ids", expanding=True))))
+
+
+def candidacies(reader: Reader, caller: Caller, application_ids: Iterable[int | None]) -> dict[int, Candidacy]:
+    """The candidate and job of each of the caller's applications among these ids, in one query."""
+    ids = sorted({i for i in application_ids if i is not None})
+    if not ids:
+        return {}
+    return {row[0]: Candidacy(*row) for row in reader.execute(_CANDIDACIES, bound(caller, ids=ids))}
 
 
 def change_status_code(session: Session, caller: Caller, application: Application, code: str, *,

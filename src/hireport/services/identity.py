@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.errors import Conflict, DomainError, InvalidInput, NotFound
 from hireport.kit.keys import SEALED, KeyEncryptionKey, SigningKey
+from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.scopes import parse_scopes
 from hireport.kit.secrets import hash_secret, new_secret, secret_matches
 from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKeyRow, Tenant, TenantPartner
@@ -120,14 +122,22 @@ def tenant_partners(session: Session, tenant_id: int) -> list[Partner]:
 
 # -- clients ----------------------------------------------------------------------------------------
 
+MAX_REDIRECT_URIS, MAX_REDIRECT_URI_LENGTH = 10, 2000
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
 def create_client(session: Session, *, name: str, scopes: str | list[str], clock: Clock,
                   tenant_id: int | None = None, partner_code: str | None = None,
-                  token_lifetime: int = 300) -> tuple[OAuthClient, str]:
-    """A client of a tenant, or of a partner. Returns it with its secret, which is never shown again."""
+                  token_lifetime: int = 300, redirect_uris: list[str] | None = None) -> tuple[OAuthClient, str]:
+    """A client of a tenant, or of a partner. Returns it with its secret, which is never shown again.
+
+    With `redirect_uris`, it is also an application that people authorize (authorization code with PKCE,
+    then refresh tokens): it is sent back only to one of these exact URIs."""
     if (tenant_id is None) == (partner_code is None):
         raise InvalidInput("a client belongs to exactly one tenant or one partner", field="tenant")
     if not 30 <= token_lifetime <= 86_400:
         raise InvalidInput("token_lifetime must be between 30 and 86400 seconds", field="token_lifetime")
+    uris = checked_redirect_uris(redirect_uris or [])
     partner_id = get_partner(session, partner_code).id if partner_code else None
     if tenant_id is not None:
         get_tenant(session, tenant_id)
@@ -135,11 +145,48 @@ def create_client(session: Session, *, name: str, scopes: str | list[str], clock
     client = OAuthClient(
         client_id=new_secret()[:24].replace("-", "x").replace("_", "y"),
         secret_hash=hash_secret(secret), name=name, tenant_id=tenant_id, partner_id=partner_id,
-        scopes=parse_scopes(scopes), token_lifetime=token_lifetime, created_at=clock.now(),
+        scopes=parse_scopes(scopes), token_lifetime=token_lifetime, created_at=clock.now(), redirect_uris=uris,
     )
     session.add(client)
     session.flush()
     return client, secret
+
+
+def checked_redirect_uris(uris: list[str]) -> list[str]:
+    """Redirect URIs a client may register, without duplicates: absolute, without a fragment (RFC 6749
+    3.1.2), without user info, https, or http to a loopback host only (RFC 8252 7.3), where a code sent in
+    clear stays on the machine."""
+    if len(uris) > MAX_REDIRECT_URIS:
+        raise InvalidInput(f"a client has at most {MAX_REDIRECT_URIS} redirect URIs", field="redirect_uris")
+    for uri in uris:
+        problem = _redirect_uri_problem(uri)
+        if problem:
+            shown = uri if len(uri) <= 100 else uri[:100] + "..."
+            raise InvalidInput(f"redirect URI {shown!r}: {problem}", field="redirect_uris")
+    return list(dict.fromkeys(uris))
+
+
+def _redirect_uri_problem(uri: str) -> str | None:
+    if not uri:
+        return "a redirect URI is not empty"
+    if len(uri) > MAX_REDIRECT_URI_LENGTH:
+        return f"longer than {MAX_REDIRECT_URI_LENGTH} characters"
+    if not uri.isprintable() or " " in uri:
+        return "spaces and control characters are not allowed"
+    if "#" in uri:
+        return "a redirect URI has no fragment"
+    try:
+        parts = urlsplit(uri)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "not a valid URI (its host or port)"
+    if parts.scheme not in ("http", "https") or not host or port == 0:
+        return "an absolute http or https URI is needed"
+    if "@" in parts.netloc:
+        return "a redirect URI carries no user name or password"
+    if parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+        return "http is allowed only for a loopback host (127.0.0.1, localhost, [::1]); use https"
+    return None
 
 
 def rotate_client_secret(session: Session, client: OAuthClient) -> str:
@@ -179,6 +226,21 @@ def list_clients(session: Session, *, tenant_id: int | None = None) -> list[OAut
     if tenant_id is not None:
         stmt = stmt.where(OAuthClient.tenant_id == tenant_id)
     return list(session.scalars(stmt))
+
+
+def tenant_clients(session: Session, tenant_id: int, *, limit: int, cursor: str | None) -> Page[OAuthClient]:
+    """The clients of one tenant (not those of the partners it uses), oldest first."""
+    return keyset_page(session, select(OAuthClient).where(OAuthClient.tenant_id == tenant_id), OAuthClient.id,
+                       limit=limit, cursor=cursor)
+
+
+def get_tenant_client(session: Session, tenant_id: int, client_id: str) -> OAuthClient:
+    """A client of this tenant; another tenant's, a partner's, or none: the same NotFound."""
+    client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id,
+                                                      OAuthClient.tenant_id == tenant_id))
+    if client is None:
+        raise NotFound(f"client {client_id!r} not found")
+    return client
 
 
 def partner_code_of(session: Session, client: OAuthClient) -> str | None:

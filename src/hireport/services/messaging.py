@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput
+from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.tenancy import get_scoped, scoped
 from hireport.models import Applicant, Application, EmailTemplate, Job, Message, MessageStatus, Tenant
 
@@ -88,6 +89,11 @@ def message_candidate(session: Session, caller: Caller, *, job_id: int, applicat
 
 def get_message(session: Session, caller: Caller, message_id: int) -> Message:
     return get_scoped(session, Message, caller, message_id, what="message")
+
+
+def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> Page[Message]:
+    """The tenant's outbox, oldest first: each mail with its delivery status, attempts and last error."""
+    return keyset_page(session, scoped(Message, caller), Message.id, limit=limit, cursor=cursor)
 
 
 @functools.lru_cache(maxsize=512)

@@ -69,7 +69,7 @@ def sign_in_url(next_path: str = "") -> str:
     return SIGN_IN + (f"?next={quote(next_path, safe='')}" if next_path else "")
 
 
-def safe_next(next_path: str | None, default: str = "/console") -> str:
+def safe_next(next_path: str | None, default: str = "/console/") -> str:
     """A place of this site's to go after signing in: a path, never another origin (`//host`, `/\\host`)."""
     if not next_path or not next_path.startswith("/") or next_path.startswith(("//", "/\\")):
         return default

@@ -2,7 +2,7 @@
 consent page of the authorization server). Every route is public at the door; each page finds the person
 from the session cookie itself."""
 
-from hireport.dialects.account import signin
+from hireport.dialects.account import authorize, signin
 from hireport.kit.dialect import Dialect
 from hireport.web.pages import ErrorPage, render_problem
 
@@ -13,7 +13,7 @@ per account and per client address.
 """
 
 DIALECT = Dialect(
-    name="account", title="hireport account pages", prefix="/account", routers=(signin.router,),
+    name="account", title="hireport account pages", prefix="/account", routers=(signin.router, authorize.router),
     render=render_problem, error_model=ErrorPage, description=DESCRIPTION, setup=signin.setup,
     pages=True,
 )

@@ -12,4 +12,5 @@ class Scope(StrEnum):
     messages_write = "Gupy.Messages.Write"
 
 
-SPECS = tuple(ScopeSpec(s.value, frozenset({Holder.client, Holder.api_token})) for s in Scope)
+SPECS = tuple(ScopeSpec(s.value, frozenset({Holder.client, Holder.api_token}), reads_only=s.value.endswith(".Read"))
+              for s in Scope)

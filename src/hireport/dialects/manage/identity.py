@@ -90,10 +90,12 @@ def tenant_partners(tenant_id: Id32, session: DbSession, _: Operator) -> list[Pa
 
 @router.post("/clients", status_code=status.HTTP_201_CREATED, tags=["clients"])
 def create_client(body: ClientCreate, session: DbSession, rt: RuntimeDep, _: Operator) -> ClientCreated:
-    """Create a client of a tenant or of a partner. Its secret is in this answer and nowhere else."""
+    """Create a client of a tenant or of a partner. Its secret is in this answer and nowhere else. With
+    `redirect_uris`, people may authorize it (authorization code with PKCE at `/account/authorize`)."""
     client, secret = identity.create_client(
         session, name=body.name, scopes=body.scopes, tenant_id=body.tenant_id, partner_code=body.partner,
-        token_lifetime=body.token_lifetime or rt.settings.token_lifetime, clock=rt.clock)
+        token_lifetime=body.token_lifetime or rt.settings.token_lifetime, redirect_uris=body.redirect_uris,
+        clock=rt.clock)
     return ClientCreated(**client_view(session, client).model_dump(), client_secret=secret)
 
 
@@ -150,5 +152,6 @@ def rotate_operator(operator_id: Id32, session: DbSession, rt: RuntimeDep, _: Op
 def client_view(session: DbSession, client: OAuthClient) -> ClientRead:
     return ClientRead(client_id=client.client_id, name=client.name, tenant_id=client.tenant_id,
                       partner=identity.partner_code_of(session, client), scopes=client.scopes,
-                      token_lifetime=client.token_lifetime, created_at=client.created_at,
+                      token_lifetime=client.token_lifetime, redirect_uris=client.redirect_uris,
+                      created_at=client.created_at,
                       revoked_at=client.revoked_at)

@@ -75,6 +75,9 @@ class ClientCreate(BaseModel):
                                 description="Or the code of the partner it belongs to")
     token_lifetime: Count | None = Field(default=None, description="Access token lifetime in seconds, 30 to 86400 "
                                          "(default: the server's HIREPORT_TOKEN_LIFETIME, 300)")
+    redirect_uris: list[Annotated[str, Field(min_length=1, max_length=2000)]] | None = Field(
+        default=None, max_length=10, description="An application that people authorize (authorization code with "
+        "PKCE): the exact URIs it may be sent back to, at most 10; https, or http to 127.0.0.1, localhost or [::1]")
 
 
 class ClientRead(BaseModel):
@@ -84,6 +87,8 @@ class ClientRead(BaseModel):
     partner: str | None
     scopes: list[str]
     token_lifetime: int
+    redirect_uris: list[str] = Field(description="Where people who authorize it are sent back (empty: a machine "
+                                     "client, client credentials only)")
     created_at: datetime
     revoked_at: datetime | None = Field(description="Revoked: no new tokens, and its tokens refused within seconds")
 

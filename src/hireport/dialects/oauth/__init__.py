@@ -1,4 +1,5 @@
-"""The token service, IdentityServer style, at the root: `/connect/token` and discovery."""
+"""The token service, IdentityServer style, at the root: `/connect/token`, `/connect/revocation` and
+discovery."""
 
 from hireport.dialects.oauth import endpoints, errors
 from hireport.kit.dialect import Dialect
@@ -9,6 +10,16 @@ The token service: `POST /connect/token` exchanges client credentials (HTTP Basi
 asked for (space-separated `scope`, default: every scope of the client). Discovery and the signing keys
 are at IdentityServer's paths. Every refusal is an RFC 6749 error body; a wrong secret sent with HTTP
 Basic answers 401 with `WWW-Authenticate`.
+
+Applications that people authorize (clients registered with redirect URIs) send the person to the
+`authorization_endpoint` (`/account/authorize`: `response_type=code`, `client_id`, `redirect_uri`, `scope`,
+`state`, `code_challenge` with `code_challenge_method=S256`; all but `scope` required). The person signs in,
+chooses a tenant and consents; the application gets a code, valid once for 60 seconds, and exchanges it
+here (`grant_type=authorization_code` with `code`, `redirect_uri` and `code_verifier`) for an access token
+on the person's behalf (`sub`: their account, `instanceid`: the tenant they chose) and a refresh token.
+`grant_type=refresh_token` returns new tokens and a new refresh token; the used one stops working, and
+presented again it revokes every refresh token of its family. `POST /connect/revocation` (RFC 7009)
+revokes a refresh token and its family.
 """
 
 DIALECT = Dialect(

@@ -1,4 +1,7 @@
-"""The token service, IdentityServer style: `POST /connect/token` (client credentials) and discovery.
+"""The token service, IdentityServer style: `POST /connect/token` (client credentials; for applications
+people authorize, the authorization code with PKCE and refresh tokens), `POST /connect/revocation`
+(RFC 7009), and discovery. The authorization endpoint, where people consent, is a page of the account
+dialect (`/account/authorize`).
 
 Every refusal is an RFC 6749 error body; a wrong secret sent with HTTP Basic answers 401.
 """
@@ -12,43 +15,84 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
+from starlette.responses import Response
 
 from hireport.dialects.oauth.errors import NO_STORE
 from hireport.kit import scopes
 from hireport.kit.runtime import Runtime
 from hireport.kit.web import RuntimeDep
-from hireport.services import identity
+from hireport.services import authorization, identity
+from hireport.services.authorization import PersonGrant
 from hireport.services.identity import GrantError, TokenGrant, TokenRequestError
 
 router = APIRouter(tags=["token service"])
 
 FORM_TYPE = "application/x-www-form-urlencoded"
+GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
+_ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+_BASIC_401 = {"description": "A wrong client secret sent with HTTP Basic (RFC 6749 5.2)", "content": _ERROR_CONTENT}
 
 
-@router.post("/connect/token", summary="Client-credentials access token (public endpoint)",
-             responses={401: {"description": "A wrong client secret sent with HTTP Basic (RFC 6749 5.2)",
-                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}})
+@router.post("/connect/token", summary="Access token (public endpoint)", responses={401: _BASIC_401})
 async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
-    """Exchange client credentials for a 300-second RS256 access token bound to a tenant (`instanceId`)."""
+    """`grant_type=client_credentials`: a 300-second RS256 access token bound to a tenant (`instanceId`).
+    `authorization_code` (`code`, `redirect_uri`, `code_verifier`) and `refresh_token` (`refresh_token`,
+    optional narrower `scope`): a client that people authorized gets an access token on the person's behalf
+    (`sub`: their account) for the tenant they chose, and a refresh token; each refresh token works once and
+    comes back replaced, and one presented again revokes every token of its family."""
     basic = _basic_credentials(request)
     try:
         form = await _form(request)
         client_id, client_secret = _client_credentials(form, basic)
-        grant_type = form.get("grant_type")
+        grant_type = _param(form, "grant_type")
         if not grant_type:
             raise TokenRequestError(GrantError.invalid_request, "grant_type is required")
-        if grant_type != "client_credentials":
+        if grant_type == "client_credentials":
+            grant: TokenGrant = await run_in_threadpool(
+                _grant, rt, client_id=client_id, client_secret=client_secret,
+                scope=_field(form, "scope"), instance_id=_field(form, "instanceid"),
+            )
+        elif grant_type == "authorization_code":
+            grant = await run_in_threadpool(
+                authorization.exchange_code, rt.db, rt.tokens, client_id=client_id, client_secret=client_secret,
+                code=_param(form, "code"), redirect_uri=_param(form, "redirect_uri"),
+                code_verifier=_param(form, "code_verifier"), clock=rt.clock,
+            )
+        elif grant_type == "refresh_token":
+            grant = await run_in_threadpool(
+                authorization.refresh, rt.db, rt.tokens, client_id=client_id, client_secret=client_secret,
+                refresh_token=_param(form, "refresh_token"), scope=_param(form, "scope"), clock=rt.clock,
+            )
+        else:
             raise TokenRequestError(GrantError.unsupported_grant_type,
-                                    f"grant_type {grant_type!r} is not supported; use client_credentials")
-        grant = await run_in_threadpool(
-            _grant, rt, client_id=client_id, client_secret=client_secret,
-            scope=_field(form, "scope"), instance_id=_field(form, "instanceid"),
-        )
+                                    f"grant_type {grant_type[:100]!r} is not supported; use {', '.join(GRANT_TYPES)}")
     except TokenRequestError as exc:
         return _error(exc, basic_auth=basic is not None)
     body = {"access_token": grant.access_token, "expires_in": grant.expires_in, "token_type": "Bearer",
             "scope": " ".join(grant.scopes)}
+    if isinstance(grant, PersonGrant):
+        body["refresh_token"] = grant.refresh_token
     return JSONResponse(body, headers=NO_STORE)
+
+
+@router.post("/connect/revocation", summary="Revoke a refresh token (RFC 7009; public endpoint)",
+             response_class=Response,
+             responses={200: {"description": "Revoked, or not a token this client holds: the answer is the same",
+                              "content": None},
+                        401: _BASIC_401})
+async def revocation(request: Request, rt: RuntimeDep) -> Response:
+    """Revoke a refresh token (`token`; `token_type_hint` is not needed) and every token of its family. The
+    client authenticates as at `/connect/token`. A token it does not hold is answered 200 like any other;
+    access tokens are not kept, so they are not revoked: they run out within their lifetime."""
+    basic = _basic_credentials(request)
+    try:
+        form = await _form(request)
+        client_id, client_secret = _client_credentials(form, basic)
+        await run_in_threadpool(authorization.revoke, rt.db, client_id=client_id, client_secret=client_secret,
+                                token=_param(form, "token"), clock=rt.clock)
+    except TokenRequestError as exc:
+        return _error(exc, basic_auth=basic is not None)
+    return Response(status_code=200, headers=NO_STORE)
 
 
 @router.get("/.well-known/openid-configuration", summary="Discovery document (public endpoint)")
@@ -57,13 +101,17 @@ def discovery(rt: RuntimeDep) -> dict[str, Any]:
     return {
         "issuer": issuer,
         "jwks_uri": f"{issuer}/.well-known/openid-configuration/jwks",
+        "authorization_endpoint": f"{issuer}/account/authorize",  # the consent page (the account dialect's)
         "token_endpoint": f"{issuer}/connect/token",
-        "grant_types_supported": ["client_credentials"],
+        "revocation_endpoint": f"{issuer}/connect/revocation",
+        "grant_types_supported": list(GRANT_TYPES),
+        "response_types_supported": ["code"],
+        "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
         "scopes_supported": scopes.known(),
-        "claims_supported": ["client_id", "scope", "instanceid", "partner_id"],
+        "claims_supported": ["sub", "client_id", "scope", "instanceid", "partner_id"],
         "id_token_signing_alg_values_supported": ["RS256"],
-        "response_types_supported": ["token"],
         "subject_types_supported": ["public"],
     }
 
@@ -91,6 +139,14 @@ def _field(form: FormData, name: str) -> str | None:
         if key.lower() == name and isinstance(value, str):
             return value
     return None
+
+
+def _param(form: FormData, name: str) -> str | None:
+    """A parameter by its exact name, refused when repeated (RFC 6749 3.2: none is sent more than once)."""
+    values = form.getlist(name)
+    if len(values) > 1:
+        raise TokenRequestError(GrantError.invalid_request, f"{name} is given more than once")
+    return values[0] if values and isinstance(values[0], str) else None
 
 
 def _client_credentials(form: FormData, basic: tuple[str, str] | None) -> tuple[str, str]:

@@ -21,5 +21,6 @@ class Scope(StrEnum):
 
 
 PROVIDER_SCOPES = (Scope.background_check_read, Scope.background_check_write)
-SPECS = tuple(ScopeSpec(s.value, frozenset({Holder.partner_client if s in PROVIDER_SCOPES else Holder.client}))
+SPECS = tuple(ScopeSpec(s.value, frozenset({Holder.partner_client if s in PROVIDER_SCOPES else Holder.client}),
+                        reads_only=s.value.endswith(".Read"))
               for s in Scope)
