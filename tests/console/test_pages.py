@@ -282,3 +282,24 @@ def create_job(world: World, title: str, status: JobStatus) -> int:
     with world.rt.db.transaction() as session:
         return jobs.create(session, Caller.operator(A), JobFields(title=title), clock=world.rt.clock,
                            status=status).id
+
+
+def test_an_admin_registers_an_application_people_authorize_and_no_partner_scope(world: World):
+    admin = world.people["admin"]
+    created = admin.post(f"/console/{A}/integrations/clients",
+                         {"name": "Rota", "scopes": ["Public.Job.Read"],
+                          "redirect_uris": "https://rota.example.com/cb\r\nhttp://127.0.0.1:9/cb\r\n"})
+    assert created.status_code == 200, created.text
+    client_id = re.search(r"<dt>Client id</dt><dd><code>([^<]+)</code>", created.text)
+    assert client_id is not None
+    with world.rt.db.transaction(write=False) as session:
+        client = identity.get_client(session, client_id[1])
+        assert client.redirect_uris == ["https://rota.example.com/cb", "http://127.0.0.1:9/cb"]
+    before = dump(world.rt)
+    plain_http = admin.post(f"/console/{A}/integrations/clients",
+                            {"name": "x", "scopes": ["Public.Job.Read"], "redirect_uris": "http://rota.example.com/cb"})
+    assert plain_http.status_code == 400 and "loopback" in plain_http.text
+    partner_only = admin.post(f"/console/{A}/integrations/clients",
+                              {"name": "x", "scopes": ["Public.BackgroundCheck.Write"]})
+    assert partner_only.status_code == 400 and "may not hold" in partner_only.text
+    assert dump(world.rt) == before

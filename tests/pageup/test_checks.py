@@ -5,13 +5,14 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from starlette.testclient import TestClient
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import FrozenClock
+from hireport.kit.errors import InvalidInput
 from hireport.kit.runtime import Runtime
-from hireport.models import Application, BackgroundCheck
+from hireport.models import Application, BackgroundCheck, OAuthClient
 from hireport.services import checks
 from tests import factories
 from tests.factories import token_response
@@ -273,7 +274,12 @@ def test_tenant_and_partner_claim_are_enforced(provider: Provider, runtime: Runt
     assert_error(client.get(BG, headers=elsewhere.headers()), 403)
     assert_error(client.put(f"{BG}/{check_id}", json={"status": "queued"}, headers=elsewhere.headers()), 403)
     assert_error(client.get("/v3/300/backgroundchecking", headers=provider.headers()), 403)
-    integrator = factories.client(runtime, "Public.BackgroundCheck.Read", tenant_id=218)
+    with pytest.raises(InvalidInput, match="may not hold"):  # a tenant's client is given no partner scope...
+        factories.client(runtime, "Public.BackgroundCheck.Read", tenant_id=218)
+    integrator = factories.client(runtime, "Public.Job.Read", tenant_id=218)
+    with runtime.db.transaction() as session:  # ...but one made before that rule still gets no partner's API
+        session.execute(update(OAuthClient).where(OAuthClient.client_id == integrator.client_id)
+                        .values(scopes=["Public.BackgroundCheck.Read"]))
     token = token_response(client, integrator).json()["access_token"]
     refused = assert_error(client.get(BG, headers={"Authorization": f"Bearer {token}"}), 403)
     assert "partner_id" in refused["Message"]

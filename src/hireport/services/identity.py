@@ -16,7 +16,7 @@ from hireport.kit.db import Database
 from hireport.kit.errors import Conflict, DomainError, InvalidInput, NotFound
 from hireport.kit.keys import SEALED, KeyEncryptionKey, SigningKey
 from hireport.kit.pagination import Page, keyset_page
-from hireport.kit.scopes import parse_scopes
+from hireport.kit.scopes import Holder, parse_scopes
 from hireport.kit.secrets import hash_secret, new_secret, secret_matches
 from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKeyRow, Tenant, TenantPartner
 
@@ -145,7 +145,8 @@ def create_client(session: Session, *, name: str, scopes: str | list[str], clock
     client = OAuthClient(
         client_id=new_secret()[:24].replace("-", "x").replace("_", "y"),
         secret_hash=hash_secret(secret), name=name, tenant_id=tenant_id, partner_id=partner_id,
-        scopes=parse_scopes(scopes), token_lifetime=token_lifetime, created_at=clock.now(), redirect_uris=uris,
+        scopes=parse_scopes(scopes, holder=Holder.client if tenant_id is not None else Holder.partner_client),
+        token_lifetime=token_lifetime, created_at=clock.now(), redirect_uris=uris,
     )
     session.add(client)
     session.flush()

@@ -30,6 +30,7 @@ class NewClient(BaseModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     scopes: Annotated[list[ScopeName], Field(max_length=MAX_ITEMS)]
     token_lifetime: Count | None = None
+    redirect_uris: Annotated[str, Field(max_length=25_000)] = ""  # one per line: an application people authorize
 
 
 class NewToken(BaseModel):
@@ -60,7 +61,8 @@ def create_client(request: Request, member: Admin, form: CheckedForm, session: D
     wanted = read_form(form, NewClient, lists=("scopes",))
     client, secret = identity.create_client(
         session, name=wanted.name, scopes=wanted.scopes, tenant_id=member.tenant_id, clock=rt.clock,
-        token_lifetime=wanted.token_lifetime or rt.settings.token_lifetime)
+        token_lifetime=wanted.token_lifetime or rt.settings.token_lifetime,
+        redirect_uris=[line.strip() for line in wanted.redirect_uris.splitlines() if line.strip()])
     return _page(request, member, session, created=Created("client", client.name, client.client_id, secret))
 
 
