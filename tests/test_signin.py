@@ -18,7 +18,7 @@ from hireport.delivery.transports import SmtpTransport
 from hireport.delivery.worker import DeliveryWorker
 from hireport.kit.clock import FrozenClock
 from hireport.kit.runtime import Runtime
-from hireport.models import Account, Base, BrowserSession, Message, PasswordReset, Role
+from hireport.models import Account, Base, BrowserSession, Message, PasswordReset, RefreshToken, Role
 from hireport.services import accounts
 from hireport.settings import Settings
 from hireport.web.people import PRESESSION_COOKIE, SESSION_COOKIE
@@ -48,6 +48,11 @@ def sign_in(client: TestClient, email: str = EMAIL, password: str = PASSWORD, **
     csrf = csrf_of(client.get("/account/signin").text)
     return client.post("/account/signin", data={"csrf": csrf, "email": email, "password": password, **extra},
                        follow_redirects=False)
+
+
+def session_csrf(client: TestClient) -> str:
+    """The CSRF token of a signed-in browser's forms (the sign-out form on a console page has it)."""
+    return csrf_of(client.get("/console/218/jobs").text)
 
 
 def alert(html: str) -> str:
@@ -115,7 +120,7 @@ def test_every_account_form_without_its_token_is_refused_and_changes_nothing(cli
 def test_a_form_from_another_browser_is_refused(client: TestClient, ana: int, runtime: Runtime):
     """A CSRF token is only good with the cookie it was made for."""
     sign_in(client)
-    theirs = csrf_of(client.get("/account/reset").text)
+    theirs = session_csrf(client)
     with TestClient(create_app(runtime)) as other:
         other.get("/account/signin")
         response = other.post("/account/signin", data={"csrf": theirs, "email": EMAIL, "password": PASSWORD},
@@ -126,7 +131,7 @@ def test_a_form_from_another_browser_is_refused(client: TestClient, ana: int, ru
 def test_sign_out_ends_the_session(client: TestClient, ana: int, runtime: Runtime):
     sign_in(client)
     token = client.cookies[SESSION_COOKIE]
-    csrf = csrf_of(client.get("/account/reset").text)
+    csrf = session_csrf(client)
     response = client.post("/account/signout", data={"csrf": csrf}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/account/signin"
     with runtime.db.transaction(write=False) as session:
@@ -219,17 +224,24 @@ def test_a_password_reset_goes_by_mail_works_once_and_ends_every_session(client:
     sign_in(elsewhere)
     client.cookies.clear()
     page = client.get("/account/reset")
-    response = client.post("/account/reset", data={"csrf": csrf_of(page.text), "email": "ana@EXAMPLE.com"})
-    assert "If an account has that e-mail" in response.text
+    for _ in range(2):  # two links: using one ends the other
+        response = client.post("/account/reset", data={"csrf": csrf_of(page.text), "email": "ana@EXAMPLE.com"})
+        assert "If an account has that e-mail" in response.text
+    with runtime.db.transaction() as session:  # an application Ana authorized holds a refresh token
+        session.add(RefreshToken(token_hash="0" * 64, family="f", client_id="app", account_id=ana, tenant_id=218,
+                                 scopes=[], created_at=runtime.clock.now(), expires_at=runtime.clock.now()))
     mailbox = Mailbox().start()
     try:
-        assert asyncio.run(_worker(runtime, mailbox).run_once()) == 1
+        assert asyncio.run(_worker(runtime, mailbox).run_once()) == 2
     finally:
         mailbox.stop()
-    mail = message_from_bytes(mailbox.received[0], policy=policy.default)
-    assert isinstance(mail, EmailMessage)
+    mails = [message_from_bytes(m, policy=policy.default) for m in mailbox.received]
+    assert all(isinstance(m, EmailMessage) for m in mails)
+    mail, other = mails  # type: ignore[misc]
     assert mail["To"] == EMAIL and mail["Subject"] == "Reset your hireport password"
-    link = _reset_link(mail)
+    link = _reset_link(mail)  # type: ignore[arg-type]
+    sign_in(elsewhere)  # (the recruiter's console does not list mail to people: theirs alone)
+    assert "Reset your hireport password" not in elsewhere.get("/console/218/messages").text
     token = link.rsplit("/", 1)[1]
     assert token not in _dump(runtime)  # the mail's body is sealed at rest, the token kept hashed
 
@@ -244,16 +256,60 @@ def test_a_password_reset_goes_by_mail_works_once_and_ends_every_session(client:
     assert sign_in(client).status_code == 400
     assert sign_in(client, password="a brand new password").status_code == 303
 
+    with runtime.db.transaction(write=False) as session:
+        assert session.scalar(select(RefreshToken.revoked_at)) is not None
+
     client.cookies.clear()
-    again = client.post(link, data={"csrf": csrf_of(client.get(link).text), "password": "yet another password"})
-    assert again.status_code == 400 and "used already or has expired" in alert(again.text)
+    for used in (link, _reset_link(other)):  # type: ignore[arg-type]
+        again = client.post(used, data={"csrf": csrf_of(client.get(used).text), "password": "yet another password"})
+        assert again.status_code == 400 and "used already or has expired" in alert(again.text)
+
+
+def test_a_reset_page_carries_no_session_token_and_only_a_token_shaped_action(client: TestClient, ana: int):
+    sign_in(client)
+    mine = session_csrf(client)
+    aimed = client.get("/account/reset/..%5C..%5Cconsole%5C218%5Cintegrations%5Ctokens%5C1%5Crevoke")
+    assert aimed.status_code == 400 and "not valid" in alert(aimed.text)
+    assert 'action="/account/reset/' not in aimed.text
+    for page in (client.get("/account/reset"), client.get("/account/reset/" + "A" * 43)):
+        assert csrf_of(page.text) != mine
+    assert 'action="/account/reset/' + "A" * 43 + '"' in client.get("/account/reset/" + "A" * 43).text
+
+
+def test_reset_requests_are_throttled_too(throttled: Runtime, ana: int):
+    with TestClient(create_app(throttled)) as client:
+        csrf = csrf_of(client.get("/account/reset").text)
+        answers = [client.post("/account/reset", data={"csrf": csrf, "email": EMAIL}) for _ in range(4)]
+        assert [a.status_code for a in answers] == [200, 200, 200, 429]
+        assert alert(answers[-1].text) == "Too many password reset attempts. Wait a minute, then try again."
+    with throttled.db.transaction(write=False) as session:
+        assert len(session.scalars(select(Message.id)).all()) == 3
+
+
+def test_the_account_limit_holds_however_the_email_is_spelled(throttled: Runtime, ana: int):
+    with TestClient(create_app(throttled)) as client:
+        for spelling in ("ana@example.com", "ANA@Example.com", "ana@\uff45xample.com"):
+            assert sign_in(client, email=spelling, password="guess guess guess").status_code == 400
+        assert sign_in(client, email="ana@\uff45xample.com").status_code == 429
+
+
+def test_the_management_api_reads_mail_to_a_person(client: TestClient, ana: int, runtime: Runtime,
+                                                   operator_headers: dict[str, str]):
+    csrf = csrf_of(client.get("/account/reset").text)
+    client.post("/account/reset", data={"csrf": csrf, "email": EMAIL})
+    with runtime.db.transaction(write=False) as session:
+        message_id = session.scalar(select(Message.id))
+    found = client.get(f"/manage/v1/tenants/218/messages/{message_id}", headers=operator_headers)
+    assert found.status_code == 200 and found.json()["application_id"] is None
 
 
 def test_a_reset_link_expires(client: TestClient, ana: int, runtime: Runtime, clock: FrozenClock):
     from hireport.services import signin
 
     with runtime.db.transaction() as session:
-        signin.request_reset(session, EMAIL, link="x/", kek=runtime.kek, sender="no-reply@x", clock=clock)
+        throttle = signin.Throttle(runtime.rate_limits, per_account="9/minute", per_address="9/minute")
+        signin.request_reset(session, throttle, EMAIL, address="127.0.0.1", link="x/", kek=runtime.kek,
+                             sender="no-reply@x", clock=clock)
         body = session.scalar(select(Message.body))
     assert body is not None
     token = runtime.kek.unseal(body).split("x/", 1)[1].split()[0]
@@ -297,7 +353,7 @@ HOSTILE_FORMS = [
 def test_hostile_account_forms_get_a_page_never_a_fault(client: TestClient, ana: int, runtime: Runtime,
                                                         path: str):
     sign_in(client)
-    csrf = csrf_of(client.get("/account/reset").text)
+    csrf = session_csrf(client)
     before = _dump(runtime)
     for form in HOSTILE_FORMS:
         for data in (form, {**form, "csrf": csrf}):

@@ -131,6 +131,7 @@ def create_client(session: Session, *, name: str, scopes: str | list[str], clock
                   token_lifetime: int = 300, redirect_uris: list[str] | None = None) -> tuple[OAuthClient, str]:
     """A client of a tenant, or of a partner. Returns it with its secret, which is never shown again.
 
+    A tenant's client may hold only the scopes a tenant's client may (not a partner's, such as a provider's).
     With `redirect_uris`, it is also an application that people authorize (authorization code with PKCE,
     then refresh tokens): it is sent back only to one of these exact URIs."""
     if (tenant_id is None) == (partner_code is None):
@@ -145,7 +146,7 @@ def create_client(session: Session, *, name: str, scopes: str | list[str], clock
     client = OAuthClient(
         client_id=new_secret()[:24].replace("-", "x").replace("_", "y"),
         secret_hash=hash_secret(secret), name=name, tenant_id=tenant_id, partner_id=partner_id,
-        scopes=parse_scopes(scopes, holder=Holder.client if tenant_id is not None else Holder.partner_client),
+        scopes=parse_scopes(scopes, holder=Holder.client if tenant_id is not None else None),
         token_lifetime=token_lifetime, created_at=clock.now(), redirect_uris=uris,
     )
     session.add(client)

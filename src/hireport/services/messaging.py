@@ -92,8 +92,10 @@ def get_message(session: Session, caller: Caller, message_id: int) -> Message:
 
 
 def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> Page[Message]:
-    """The tenant's outbox, oldest first: each mail with its delivery status, attempts and last error."""
-    return keyset_page(session, scoped(Message, caller), Message.id, limit=limit, cursor=cursor)
+    """The tenant's mail to candidates, oldest first: each with its delivery status, attempts and last error.
+    Mail to people with an account (password resets) is theirs alone: not listed here."""
+    stmt = scoped(Message, caller).where(Message.application_id.is_not(None))
+    return keyset_page(session, stmt, Message.id, limit=limit, cursor=cursor)
 
 
 @functools.lru_cache(maxsize=512)

@@ -5,10 +5,12 @@ when it was last seen (an idle session ends) and its absolute expiry. A state-ch
 token derived from the session token with a key of the server's (HMAC), so it needs no storage and is
 worthless without the cookie. A password reset is a random token mailed through the outbox (the mail's
 body sealed at rest, so the database never holds the token in clear), single use, valid for
-`RESET_SECONDS`; using it ends every session of the account.
+`RESET_SECONDS`; using it ends every session of the account, and what its old password let others hold
+(other reset links, applications' refresh tokens).
 """
 
 import hmac
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,7 +28,15 @@ from hireport.kit.clock import Clock
 from hireport.kit.errors import InvalidInput, RateLimited
 from hireport.kit.keys import KeyEncryptionKey
 from hireport.kit.secrets import hash_secret, new_secret
-from hireport.models import Account, BrowserSession, Membership, Message, MessageStatus, PasswordReset
+from hireport.models import (
+    Account,
+    BrowserSession,
+    Membership,
+    Message,
+    MessageStatus,
+    PasswordReset,
+    RefreshToken,
+)
 from hireport.services import accounts
 
 RESET_SECONDS = 30 * 60
@@ -101,16 +111,26 @@ class Throttle:
         self._limiter = MovingWindowRateLimiter(storage)
         self._account, self._address = parse(per_account), parse(per_address)
 
-    def attempt(self, *, email: str, address: str) -> None:
+    def attempt(self, *, email: str, address: str, what: str = "sign-in") -> None:
+        """Count an attempt at `what` (sign-in, or a password reset: each counted on its own) for the
+        account the e-mail names, however it is spelled, and for the client address."""
         try:
-            allowed = (self._limiter.hit(self._account, "signin-account", email.strip().lower()[:320])
-                       and self._limiter.hit(self._address, "signin-address", address))
+            allowed = (self._limiter.hit(self._account, what, "account", _account_key(email))
+                       and self._limiter.hit(self._address, what, "address", address))
         except StorageError:
-            log.warning("sign-in throttle unavailable; attempt let through")
+            log.warning("throttle unavailable; attempt let through", what=what)
             return
         if not allowed:
-            raise RateLimited("Too many sign-in attempts. Wait a minute, then try again.",
+            raise RateLimited(f"Too many {what} attempts. Wait a minute, then try again.",
                               headers={"Retry-After": str(self._account.get_expiry())})
+
+
+def _account_key(email: str) -> str:
+    """The e-mail as accounts are looked up by (so no other spelling of it gets a limit of its own)."""
+    try:
+        return accounts.normalised_email(email[:320])
+    except InvalidInput:
+        return email.strip().lower()[:320]
 
 
 def check_password(session: Session, throttle: Throttle, *, email: str, password: str,
@@ -123,10 +143,12 @@ def check_password(session: Session, throttle: Throttle, *, email: str, password
     return account
 
 
-def request_reset(session: Session, email: str, *, link: str, kek: KeyEncryptionKey, sender: str,
-                  clock: Clock) -> None:
+def request_reset(session: Session, throttle: Throttle, email: str, *, address: str, link: str,
+                  kek: KeyEncryptionKey, sender: str, clock: Clock) -> None:
     """Mail a reset link (`link` with the token appended) if an active account has this e-mail; say
-    nothing either way. The mail is written to the outbox of the account's first tenant, its body sealed."""
+    nothing either way. Requests are throttled like sign-in attempts (per e-mail and per address). The mail
+    is written to the outbox of the account's first tenant, its body sealed."""
+    throttle.attempt(email=email, address=address, what="password reset")
     account = accounts.find(session, email)
     tenant_id = None if account is None else session.scalar(
         select(Membership.tenant_id).where(Membership.account_id == account.id).order_by(Membership.tenant_id))
@@ -145,9 +167,18 @@ def request_reset(session: Session, email: str, *, link: str, kek: KeyEncryption
     session.flush()
 
 
+def looks_like_token(token: str) -> bool:
+    """Whether `token` has the shape of the tokens `new_secret` makes (URL-safe base64, 43 characters)."""
+    return _TOKEN.fullmatch(token) is not None
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
 def reset_password(session: Session, token: str, password: str, *, clock: Clock) -> Account:
-    """Use a reset token (once, before it expires): the account gets the new password and every one of its
-    browser sessions ends."""
+    """Use a reset token (once, before it expires): the account gets the new password; every one of its
+    browser sessions ends, its other reset links stop working, and the refresh tokens of the applications
+    it authorized are revoked (their access tokens run out within their lifetime)."""
     now = clock.now()
     row = session.scalar(select(PasswordReset).where(PasswordReset.token_hash == hash_secret(token)))
     used = None if row is None else session.execute(
@@ -158,4 +189,9 @@ def reset_password(session: Session, token: str, password: str, *, clock: Clock)
     account = accounts.get(session, row.account_id)
     accounts.set_password(session, account, password)
     end_all(session, account.id, clock=clock)
+    # whoever knew the old password loses what it gave them: other reset links, and applications' grants
+    session.execute(update(PasswordReset).where(PasswordReset.account_id == account.id,
+                                                PasswordReset.used_at.is_(None)).values(used_at=now))
+    session.execute(update(RefreshToken).where(RefreshToken.account_id == account.id,
+                                               RefreshToken.revoked_at.is_(None)).values(revoked_at=now))
     return account

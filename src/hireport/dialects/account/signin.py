@@ -82,42 +82,58 @@ def _sign_out(rt: Runtime, token: str) -> None:
         signin.end(session, token, clock=rt.clock)
 
 
+# The reset pages are the same for whoever opens them: they do not look for a signed-in person, so their
+# forms carry the pre-session's CSRF token, never a session's (a crafted link cannot aim one elsewhere).
+
 @router.get("/reset", openapi_extra=PUBLIC, summary="Ask for a password-reset link")
-def reset_page(request: Request, rt: RuntimeDep, person: OptionalPerson) -> Response:
+def reset_page(request: Request, rt: RuntimeDep) -> Response:
     return _form_page(request, rt, "reset_request.html", sent=False)
 
 
 @router.post("/reset", openapi_extra=PUBLIC, summary="Mail a password-reset link (the answer never says whether "
              "the e-mail has an account)")
-async def reset_submit(request: Request, rt: RuntimeDep, person: OptionalPerson, form: CheckedForm) -> Response:
+async def reset_submit(request: Request, rt: RuntimeDep, form: CheckedForm) -> Response:
     email = str(form.get("email") or "")
-    await run_in_threadpool(_request_reset, rt, email)
+    address = request.client.host if request.client else ""
+    try:
+        await run_in_threadpool(_request_reset, rt, email, address)
+    except RateLimited as exc:
+        return _form_page(request, rt, "reset_request.html", exc.status_code, sent=False, error=exc.message)
     return _form_page(request, rt, "reset_request.html", sent=True, minutes=signin.RESET_SECONDS // 60)
 
 
-def _request_reset(rt: Runtime, email: str) -> None:
+def _request_reset(rt: Runtime, email: str, address: str) -> None:
     with rt.db.transaction() as session:
-        signin.request_reset(session, email, link=f"{rt.settings.issuer}/account/reset/", kek=rt.kek,
+        signin.request_reset(session, rt.state[THROTTLE], email, address=address,
+                             link=f"{rt.settings.issuer}/account/reset/", kek=rt.kek,
                              sender=rt.settings.mail_noreply, clock=rt.clock)
 
 
 @router.get("/reset/{token}", openapi_extra=PUBLIC, summary="Choose a new password")
-def new_password_page(request: Request, rt: RuntimeDep, person: OptionalPerson, token: str) -> Response:
-    return _form_page(request, rt, "reset.html", token=token[:100], min=accounts.PASSWORD_MIN)
+def new_password_page(request: Request, rt: RuntimeDep, token: str) -> Response:
+    return _reset_page(request, rt, token)
 
 
 @router.post("/reset/{token}", openapi_extra=PUBLIC, summary="Set the new password (the link works once)")
-async def new_password_submit(request: Request, rt: RuntimeDep, person: OptionalPerson, form: CheckedForm,
-                              token: str) -> Response:
+async def new_password_submit(request: Request, rt: RuntimeDep, form: CheckedForm, token: str) -> Response:
+    if not signin.looks_like_token(token):
+        return _reset_page(request, rt, token)
     password = str(form.get("password") or "")
     try:
         await run_in_threadpool(_reset, rt, token, password)
     except InvalidInput as exc:
-        return _form_page(request, rt, "reset.html", 400, token=token[:100], min=accounts.PASSWORD_MIN,
-                          error=pages.said(exc))
+        return _reset_page(request, rt, token, status=400, error=pages.said(exc))
     response = pages.redirect(pages.SIGN_IN + "?changed=1")
     clear_session_cookie(response, rt)
     return response
+
+
+def _reset_page(request: Request, rt: Runtime, token: str, *, status: int = 200, error: str = "") -> Response:
+    """The new-password form, for a link that looks like one of ours (only such a token goes in its action)."""
+    if not signin.looks_like_token(token):
+        return _form_page(request, rt, "reset.html", 400, token=None,
+                          error="This reset link is not valid. Ask for a new one.")
+    return _form_page(request, rt, "reset.html", status, token=token, min=accounts.PASSWORD_MIN, error=error)
 
 
 def _reset(rt: Runtime, token: str, password: str) -> None:

@@ -286,7 +286,7 @@ class ApiTokenCreated(ApiTokenRead):
 
 class MessageRead(Read):
     id: int
-    application_id: int
+    application_id: int | None  # none: a mail to a person with an account (a password reset)
     template_id: int | None
     message_id: str
     from_address: str
