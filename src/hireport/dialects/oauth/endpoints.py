@@ -19,7 +19,6 @@ from starlette.responses import Response
 
 from hireport.dialects.oauth.errors import NO_STORE
 from hireport.kit import scopes
-from hireport.kit.runtime import Runtime
 from hireport.kit.web import RuntimeDep
 from hireport.services import authorization, identity
 from hireport.services.authorization import PersonGrant
@@ -48,10 +47,10 @@ async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
         if not grant_type:
             raise TokenRequestError(GrantError.invalid_request, "grant_type is required")
         if grant_type == "client_credentials":
-            grant: TokenGrant = await run_in_threadpool(
-                _grant, rt, client_id=client_id, client_secret=client_secret,
-                scope=_field(form, "scope"), instance_id=_field(form, "instanceid"),
-            )
+            scope, instance_id = _field(form, "scope"), _field(form, "instanceid")
+            grant: TokenGrant = await rt.db.read(lambda reader: identity.grant_client_credentials(
+                reader, rt.tokens, client_id=client_id, client_secret=client_secret, scope=scope,
+                instance_id=instance_id))
         elif grant_type == "authorization_code":
             grant = await run_in_threadpool(
                 authorization.exchange_code, rt.db, rt.tokens, client_id=client_id, client_secret=client_secret,
@@ -119,11 +118,6 @@ def discovery(rt: RuntimeDep) -> dict[str, Any]:
 @router.get("/.well-known/openid-configuration/jwks", summary="Token signing keys (public endpoint)")
 def jwks(rt: RuntimeDep) -> dict[str, Any]:
     return rt.tokens.jwks
-
-
-def _grant(rt: Runtime, **request: Any) -> TokenGrant:
-    with rt.db.transaction(write=False) as session:
-        return identity.grant_client_credentials(session, rt.tokens, **request)
 
 
 async def _form(request: Request) -> FormData:
