@@ -236,3 +236,20 @@ def test_token_lifetime_setting_is_the_default_for_new_clients(client: TestClien
     assert created["token_lifetime"] == 120
     granted = token_response(client, Credentials(created["client_id"], created["client_secret"])).json()
     assert granted["expires_in"] == 120
+
+
+def test_every_operation_of_the_management_api_needs_an_operator(client: TestClient, runtime: Runtime):
+    """Walked from the OpenAPI, so a new route (the people routes among them) is covered without listing it."""
+    factories.tenant(runtime, 218)
+    paths = client.get("/manage/openapi.json").json()["paths"]
+    walked = 0
+    for template, operations in paths.items():
+        url = template.format(**{name: "1" for name in
+                                 ("tenant_id", "account_id", "job_id", "applicant_id", "application_id", "offer_id",
+                                  "document_id", "check_id", "template_id", "token_id", "message_id", "client_id",
+                                  "operator_id", "code", "partner_code", "key", "upload_key")})
+        for method in operations:
+            for headers in ({}, {"Authorization": "Bearer hro_not-a-credential"}):
+                _error(client.request(method.upper(), url, headers=headers, json={}), 401, "unauthenticated")
+                walked += 1
+    assert walked > 80 and any("/members/" in p for p in paths)

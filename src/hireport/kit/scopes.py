@@ -41,7 +41,7 @@ def known() -> list[str]:
 
 def changes_nothing(names: list[str] | tuple[str, ...]) -> bool:
     """Whether every one of these scopes only reads."""
-    return all(_REGISTRY[n].reads_only for n in names if n in _REGISTRY) and all(n in _REGISTRY for n in names)
+    return all(n in _REGISTRY and _REGISTRY[n].reads_only for n in names)
 
 
 def held_by(holder: Holder) -> tuple[str, ...]:

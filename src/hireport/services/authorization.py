@@ -41,9 +41,9 @@ from hireport.kit.auth import TokenAuthority, TokenClaims
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
 from hireport.kit.errors import DomainError, Forbidden
-from hireport.kit.secrets import hash_secret, new_secret, secret_matches
+from hireport.kit.secrets import hash_secret, new_secret
 from hireport.models import Account, AuthorizationCode, OAuthClient, RefreshToken, TenantPartner
-from hireport.services import accounts
+from hireport.services import accounts, identity
 from hireport.services.identity import GrantError, TokenGrant, TokenRequestError
 
 CODE_SECONDS = 60
@@ -222,7 +222,7 @@ def exchange_code(db: Database, tokens: TokenAuthority, *, client_id: str, clien
                                 "code_verifier is 43 to 128 characters of letters, digits, '-', '.', '_', '~'")
 
     def work(session: Session) -> PersonGrant:
-        client = _authenticated(session, client_id, client_secret)
+        client = identity.authenticated_client(session, client_id, client_secret)
         now, digest = clock.now(), hash_secret(code)
         row = session.scalar(select(AuthorizationCode).where(AuthorizationCode.code_hash == digest,
                                                              AuthorizationCode.client_id == client.client_id))
@@ -256,7 +256,7 @@ def refresh(db: Database, tokens: TokenAuthority, *, client_id: str, client_secr
     presented = _required("refresh_token", refresh_token)
 
     def work(session: Session) -> PersonGrant:
-        client = _authenticated(session, client_id, client_secret)
+        client = identity.authenticated_client(session, client_id, client_secret)
         now = clock.now()
         row = session.scalar(select(RefreshToken).where(RefreshToken.token_hash == hash_secret(presented),
                                                         RefreshToken.client_id == client.client_id))
@@ -290,7 +290,7 @@ def revoke(db: Database, *, client_id: str, client_secret: str, token: str | Non
     are not kept, they run out within their lifetime. The hint (`token_type_hint`) is not needed."""
     digest = hash_secret(_required("token", token))
     with db.transaction() as session:
-        client = _authenticated(session, client_id, client_secret)
+        client = identity.authenticated_client(session, client_id, client_secret)
         family = session.scalar(select(RefreshToken.family).where(RefreshToken.token_hash == digest,
                                                                   RefreshToken.client_id == client.client_id))
         if family is not None:
@@ -298,13 +298,6 @@ def revoke(db: Database, *, client_id: str, client_secret: str, token: str | Non
 
 
 # -- rules of both ----------------------------------------------------------------------------------
-
-def _authenticated(session: Session, client_id: str, client_secret: str) -> OAuthClient:
-    client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
-    if client is None or client.revoked_at is not None or not secret_matches(client_secret, client.secret_hash):
-        raise TokenRequestError(GrantError.invalid_client, "unknown client or wrong client secret")
-    return client
-
 
 def _issue(session: Session, tokens: TokenAuthority, client: OAuthClient, *, account_id: int, tenant_id: int,
            scopes: list[str], granted: list[str], family: str) -> PersonGrant:

@@ -285,9 +285,7 @@ def grant_client_credentials(reader: Reader, tokens: TokenAuthority, *, client_i
             return grant_client_credentials(session, tokens, client_id=client_id, client_secret=client_secret,
                                             scope=scope, instance_id=instance_id)
     session = reader
-    client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
-    if client is None or client.revoked_at is not None or not secret_matches(client_secret, client.secret_hash):
-        raise TokenRequestError(GrantError.invalid_client, "unknown client or wrong client secret")
+    client = authenticated_client(session, client_id, client_secret)
 
     requested = scope.split() if scope and scope.strip() else list(client.scopes)
     not_granted = [s for s in requested if s not in client.scopes]
@@ -299,6 +297,14 @@ def grant_client_credentials(reader: Reader, tokens: TokenAuthority, *, client_i
                          partner_id=client.partner_id, lifetime=client.token_lifetime)
     token, _ = tokens.issue(claims)
     return TokenGrant(access_token=token, expires_in=client.token_lifetime, scopes=claims.scopes)
+
+
+def authenticated_client(session: Session, client_id: str, client_secret: str) -> OAuthClient:
+    """The active client these credentials prove, or `invalid_client` (RFC 6749 5.2) for every grant."""
+    client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+    if client is None or client.revoked_at is not None or not secret_matches(client_secret, client.secret_hash):
+        raise TokenRequestError(GrantError.invalid_client, "unknown client or wrong client secret")
+    return client
 
 
 def _tenant_for(session: Session, client: OAuthClient, instance_id: str | None) -> int:

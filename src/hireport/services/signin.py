@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hireport.kit.clock import Clock
+from hireport.kit.db import Reader
 from hireport.kit.errors import InvalidInput, RateLimited
 from hireport.kit.keys import KeyEncryptionKey
 from hireport.kit.secrets import hash_secret, new_secret
@@ -52,6 +53,7 @@ class SignedIn:
     account_id: int
     email: str
     display_name: str
+    seen_due: bool  # its last use was recorded more than `SEEN_EVERY` seconds ago
 
 
 def start(session: Session, account: Account, *, clock: Clock, lifetime: int) -> str:
@@ -63,11 +65,11 @@ def start(session: Session, account: Account, *, clock: Clock, lifetime: int) ->
     return token
 
 
-def resolve(session: Session, token: str, *, clock: Clock, idle: int) -> SignedIn | None:
-    """The session this token opens, if it is not revoked, idle too long, expired, or its account disabled;
-    its last use is recorded (at most every `SEEN_EVERY` seconds)."""
+def resolve(reader: Reader, token: str, *, clock: Clock, idle: int) -> SignedIn | None:
+    """The session this token opens, if it is not revoked, idle too long, expired, or its account disabled.
+    A read: its last use is recorded by `seen`, when `SignedIn.seen_due` says so."""
     now = clock.now()
-    row = session.execute(
+    row = reader.execute(
         select(BrowserSession.id, BrowserSession.last_seen_at, Account.id.label("account_id"), Account.email,
                Account.display_name)
         .join(Account, Account.id == BrowserSession.account_id)
@@ -76,9 +78,13 @@ def resolve(session: Session, token: str, *, clock: Clock, idle: int) -> SignedI
                Account.disabled_at.is_(None))).first()
     if row is None:
         return None
-    if now - row.last_seen_at >= timedelta(seconds=SEEN_EVERY):
-        session.execute(update(BrowserSession).where(BrowserSession.id == row.id).values(last_seen_at=now))
-    return SignedIn(row.id, row.account_id, row.email, row.display_name)
+    seen_due = now - row.last_seen_at >= timedelta(seconds=SEEN_EVERY)
+    return SignedIn(row.id, row.account_id, row.email, row.display_name, seen_due)
+
+
+def seen(session: Session, session_id: int, *, clock: Clock) -> None:
+    """Record a session's use (the idle expiry counts from here)."""
+    session.execute(update(BrowserSession).where(BrowserSession.id == session_id).values(last_seen_at=clock.now()))
 
 
 def end(session: Session, token: str, *, clock: Clock) -> None:

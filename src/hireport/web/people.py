@@ -46,8 +46,13 @@ def csrf_key(rt: Runtime) -> bytes:
 
 
 def _resolve(rt: Runtime, token: str) -> signin.SignedIn | None:
-    with rt.db.transaction() as session:
-        return signin.resolve(session, token, clock=rt.clock, idle=rt.settings.session_idle)
+    """The session, read without the write lock; its use written only every `signin.SEEN_EVERY` seconds."""
+    with rt.db.transaction(write=False) as session:
+        found = signin.resolve(session, token, clock=rt.clock, idle=rt.settings.session_idle)
+    if found is not None and found.seen_due:
+        with rt.db.transaction() as session:
+            signin.seen(session, found.session_id, clock=rt.clock)
+    return found
 
 
 async def find_person(rt: Runtime, headers: Headers) -> Person | None:
@@ -95,10 +100,8 @@ def _remember(request: Request, rt: Runtime, person: Person) -> None:
 
 def csrf_token_of(rt: Runtime, request: Request) -> str:
     """The CSRF token for this browser's forms (its session's; before sign-in, its pre-session's)."""
-    person = request.scope.get("state", {}).get("person")
-    if isinstance(person, Person):
-        return signin.csrf_token(csrf_key(rt), person.session_token)
-    return signin.csrf_token(csrf_key(rt), presession_of(request))
+    known: str | None = request.scope.get("state", {}).get("csrf")  # the signed-in person's (`_remember`)
+    return known or signin.csrf_token(csrf_key(rt), presession_of(request))
 
 
 def presession_of(request: Request) -> str:
