@@ -25,7 +25,8 @@ T = TypeVar("T")
 
 
 def to_wire(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    utc = value if value.tzinfo is UTC else value.astimezone(UTC)  # read from the database: UTC already
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # ISO 8601 with or without a zone (PageUp clients often send none): no zone means UTC.
