@@ -3,6 +3,7 @@ seals them at rest."""
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import os
@@ -24,7 +25,7 @@ class SigningKey:
     private_key: rsa.RSAPrivateKey
     created_at: datetime | None = None  # when it began to sign (None: a key outside any ring)
 
-    @property
+    @functools.cached_property
     def public_key(self) -> rsa.RSAPublicKey:
         return self.private_key.public_key()
 
@@ -46,10 +47,18 @@ class SigningKey:
 
     @classmethod
     def from_pem(cls, pem: str, created_at: datetime | None = None) -> "SigningKey":
-        key = serialization.load_pem_private_key(pem.encode(), password=None)
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise TypeError("signing key must be RSA")
+        key = _private_key(pem)
         return cls(kid=_thumbprint(key.public_key()), private_key=key, created_at=created_at)
+
+
+@functools.lru_cache(maxsize=32)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    """A PEM's key, parsed once per process: parsing checks the key, about 50 ms of CPU here, and the key
+    ring is read again every few seconds (`hireport.kit.auth.RING_REFRESH`)."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError("signing key must be RSA")
+    return key
 
 
 def _thumbprint(public_key: rsa.RSAPublicKey) -> str:
