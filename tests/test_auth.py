@@ -125,3 +125,12 @@ def test_remembered_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch, clock: F
     for n in range(10):
         tokens.verify(tokens.issue(TokenClaims(f"c{n}", 218, [], None, 300))[0])
     assert len(tokens._verified) == 3
+
+
+def test_a_key_ring_read_again_parses_no_key_twice():
+    """The ring is read every few seconds; parsing an RSA key costs tens of milliseconds, so a key already
+    seen is not parsed again (every request in flight when a reload fell due used to stall on it)."""
+    pem = SigningKey.generate().private_pem()
+    first, again = SigningKey.from_pem(pem), SigningKey.from_pem(pem)
+    assert again.private_key is first.private_key and again.kid == first.kid
+    assert SigningKey.from_pem(SigningKey.generate().private_pem()).kid != first.kid
