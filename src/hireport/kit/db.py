@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 import orjson
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import Connection, ExceptionContext
+from sqlalchemy.engine import Connection, Dialect, ExceptionContext
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import SingletonThreadPool
@@ -57,7 +57,19 @@ def _refuse_values_out_of_range(context: ExceptionContext) -> None:
     width, a string beyond its length, a text it cannot store) is the client's mistake, answered as a 400
     that names no value. SQLite's driver says so with OverflowError, PostgreSQL's with a DataError."""
     if isinstance(context.original_exception, OverflowError) or isinstance(context.sqlalchemy_exception, DataError):
-        raise InvalidInput("a value is outside what its field can hold (too large, too long, or not storable)")
+        raise InvalidInput(OUT_OF_RANGE)
+
+
+OUT_OF_RANGE = "a value is outside what its field can hold (too large, too long, or not storable)"
+
+
+@contextmanager
+def refuse_out_of_range(dialect: Dialect) -> Iterator[None]:
+    """The same refusal for a statement run on the driver's cursor (`kit.query`)."""
+    try:
+        yield
+    except (OverflowError, dialect.loaded_dbapi.DataError):
+        raise InvalidInput(OUT_OF_RANGE) from None
 
 
 def _configure_sqlite(engine: Engine, writers: threading.BoundedSemaphore) -> None:
@@ -75,9 +87,14 @@ def _configure_sqlite(engine: Engine, writers: threading.BoundedSemaphore) -> No
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode == "IMMEDIATE" and writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+        if mode != "IMMEDIATE":
+            # a read's BEGIN takes no lock, so it cannot wait or fail: straight to the driver, skipping the
+            # statement machinery that costs several times the BEGIN itself on every read
+            conn.connection.driver_connection.execute("BEGIN DEFERRED")  # type: ignore[union-attr]
+            return
+        if writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             conn.info[_HOLDS_WRITE_TURN] = True
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     def _release(info: dict[Any, Any]) -> None:
         if info.pop(_HOLDS_WRITE_TURN, False):

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import Select, bindparam, func
+from sqlalchemy import bindparam, func
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
@@ -19,6 +19,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.db import Reader
 from hireport.kit.errors import InvalidInput
 from hireport.kit.pagination import NumberedPage, Page, check_page, keyset_page
+from hireport.kit.query import Query
 from hireport.kit.tenancy import bound, get_scoped, prepared, scoped, scoped_ids
 from hireport.models import Applicant, Application, ApplicationStatus, Job
 
@@ -105,8 +106,8 @@ class ApplicationView:
 
 
 @functools.cache
-def _job_statements(by_status: bool, order_by: OrderBy, descending: bool) -> tuple[Select[Any], Select[Any]]:
-    """The page and count statements of a job's applications for one way of asking."""
+def _job_statements(by_status: bool, order_by: OrderBy, descending: bool) -> tuple[Query, Query]:
+    """The page and count queries of a job's applications for one way of asking."""
     conditions = [Application.job_id == bindparam("job_id")]
     if by_status:
         conditions.append(Application.status == bindparam("status"))
@@ -122,7 +123,7 @@ def _job_statements(by_status: bool, order_by: OrderBy, descending: bool) -> tup
             .where(*conditions).order_by(ordering, Application.id)
             .limit(bindparam("limit")).offset(bindparam("offset")))
     count = prepared(Application, func.count()).where(*conditions)
-    return page, count
+    return Query(page), Query(count)
 
 
 def search_for_job(reader: Reader, caller: Caller, job_id: int, *, page: int, page_size: int,
@@ -132,8 +133,8 @@ def search_for_job(reader: Reader, caller: Caller, job_id: int, *, page: int, pa
     check_page(page, page_size)
     page_stmt, count_stmt = _job_statements(status is not None, order_by, descending)
     params = bound(caller, job_id=job_id, status=status)
-    total = reader.execute(count_stmt, params).scalar_one()
-    rows = reader.execute(page_stmt, {**params, "limit": page_size, "offset": (page - 1) * page_size})
+    total = count_stmt.scalar(reader, params)
+    rows = page_stmt.rows(reader, {**params, "limit": page_size, "offset": (page - 1) * page_size})
     return NumberedPage(items=[ApplicationView(*row) for row in rows], page=page, page_size=page_size, total=total)
 
 
@@ -148,10 +149,10 @@ class Candidacy:
     job_title: str
 
 
-_CANDIDACIES = (prepared(Application, Application.id, Applicant.first_name, Applicant.last_name, Job.id, Job.title,
-                         joins=((Applicant, Applicant.id == Application.applicant_id),
-                                (Job, Job.id == Application.job_id)))
-                .where(Application.id.in_(bindparam("ids", expanding=True))))
+_CANDIDACIES = Query(prepared(Application, Application.id, Applicant.first_name, Applicant.last_name, Job.id,
+                              Job.title, joins=((Applicant, Applicant.id == Application.applicant_id),
+                                                (Job, Job.id == Application.job_id)))
+                     .where(Application.id.in_(bindparam("ids", expanding=True))))
 
 
 def candidacies(reader: Reader, caller: Caller, application_ids: Iterable[int | None]) -> dict[int, Candidacy]:
@@ -159,7 +160,7 @@ def candidacies(reader: Reader, caller: Caller, application_ids: Iterable[int | 
     ids = sorted({i for i in application_ids if i is not None})
     if not ids:
         return {}
-    return {row[0]: Candidacy(*row) for row in reader.execute(_CANDIDACIES, bound(caller, ids=ids))}
+    return {row[0]: Candidacy(*row) for row in _CANDIDACIES.rows(reader, bound(caller, ids=ids))}
 
 
 def change_status_code(session: Session, caller: Caller, application: Application, code: str, *,

@@ -4,15 +4,15 @@ import mimetypes
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
-from typing import Any
 
-from sqlalchemy import Select, bindparam
+from sqlalchemy import bindparam
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.db import Reader
 from hireport.kit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from hireport.kit.query import Query
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
 from hireport.kit.tenancy import bound, get_scoped, prepared, scoped, scoped_update
@@ -85,11 +85,11 @@ class DocumentView:
         return ext.lower() if dot else ""
 
 
-def _attached_statement(owner: DocumentOwner) -> Select[Any]:
+def _attached_statement(owner: DocumentOwner) -> Query:
     column = getattr(Document, f"{owner.value}_id")
-    return (prepared(Document, column, Document.id, Document.title, Document.file_name, Document.mime_type,
-                     Document.category, Document.size_bytes, Document.created_at)
-            .where(column.in_(bindparam("owners", expanding=True))).order_by(Document.id))
+    return Query(prepared(Document, column, Document.id, Document.title, Document.file_name, Document.mime_type,
+                          Document.category, Document.size_bytes, Document.created_at)
+                 .where(column.in_(bindparam("owners", expanding=True))).order_by(Document.id))
 
 
 _ATTACHED = {owner: _attached_statement(owner) for owner in DocumentOwner}
@@ -100,7 +100,7 @@ def attached_to(reader: Reader, caller: Caller, owner: DocumentOwner,
     """The documents of each of several jobs, applications or offers, in one query."""
     found: dict[int, list[DocumentView]] = {owner_id: [] for owner_id in owner_ids}
     if owner_ids:
-        for owner_id, *fields in reader.execute(_ATTACHED[owner], bound(caller, owners=owner_ids)):
+        for owner_id, *fields in _ATTACHED[owner].rows(reader, bound(caller, owners=owner_ids)):
             found[owner_id].append(DocumentView(*fields))
     return found
 

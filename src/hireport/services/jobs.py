@@ -15,6 +15,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.db import Reader
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import NumberedPage, Page, keyset_page, numbered_page
+from hireport.kit.query import Query
 from hireport.kit.tenancy import bound, get_scoped, prepared, scoped
 from hireport.models import Job, JobStatus
 from hireport.services import career_pages, job_status
@@ -126,19 +127,19 @@ class JobRef:
 
 
 _REF = prepared(Job, Job.id, Job.external_id, Job.title)
-_REF_BY_ID = _REF.where(Job.id == bindparam("job_id"))
-_REF_BY_EXTERNAL_ID = _REF.where(Job.external_id == bindparam("external_id"))
+_REF_BY_ID = Query(_REF.where(Job.id == bindparam("job_id")))
+_REF_BY_EXTERNAL_ID = Query(_REF.where(Job.external_id == bindparam("external_id")).order_by(Job.id).limit(1))
 
 
 def ref(reader: Reader, caller: Caller, job_id: int) -> JobRef:
-    row = reader.execute(_REF_BY_ID, bound(caller, job_id=job_id)).one_or_none()
+    row = _REF_BY_ID.first(reader, bound(caller, job_id=job_id))
     if row is None:
         raise NotFound(f"job {job_id} not found")
     return JobRef(*row)
 
 
 def ref_by_external_id(reader: Reader, caller: Caller, external_id: str) -> JobRef:
-    row = reader.execute(_REF_BY_EXTERNAL_ID, bound(caller, external_id=external_id)).first()
+    row = _REF_BY_EXTERNAL_ID.first(reader, bound(caller, external_id=external_id))
     if row is None:
         raise NotFound(f"job with external id {external_id!r} not found")
     return JobRef(*row)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
@@ -16,6 +16,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.db import Reader
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import NumberedPage, Page, check_page, keyset_page
+from hireport.kit.query import Query
 from hireport.kit.tenancy import bound, get_scoped, prepared, scoped
 from hireport.models import DEFAULT_ACTION_TYPE, Application, DocumentOwner, Job, Offer, OfferProcessing
 from hireport.services import documents
@@ -142,10 +143,10 @@ _VIEW_COLUMNS = (Offer.id, Offer.application_id, Application.applicant_id, Appli
                  Offer.created_at, Offer.processed_at)
 _VIEWS = prepared(Offer, *_VIEW_COLUMNS, joins=((Application, Application.id == Offer.application_id),
                                                 (Job, Job.id == Application.job_id)))
-_BY_IDS = _VIEWS.where(Offer.id.in_(bindparam("ids", expanding=True))).order_by(Offer.id)
-_PROCESSED = (select(OfferProcessing.offer_id, OfferProcessing.action_type_id)
-              .where(OfferProcessing.offer_id.in_(bindparam("ids", expanding=True)))
-              .order_by(OfferProcessing.action_type_id))
+_BY_IDS = Query(_VIEWS.where(Offer.id.in_(bindparam("ids", expanding=True))).order_by(Offer.id))
+_PROCESSED = Query(select(OfferProcessing.offer_id, OfferProcessing.action_type_id)
+                   .where(OfferProcessing.offer_id.in_(bindparam("ids", expanding=True)))
+                   .order_by(OfferProcessing.action_type_id))
 
 
 def views(reader: Reader, caller: Caller, offer_ids: list[int]) -> list[OfferView]:
@@ -153,7 +154,7 @@ def views(reader: Reader, caller: Caller, offer_ids: list[int]) -> list[OfferVie
     whatever their number."""
     if not offer_ids:
         return []
-    found = {row[0]: row for row in reader.execute(_BY_IDS, bound(caller, ids=offer_ids))}
+    found = {row[0]: row for row in _BY_IDS.rows(reader, bound(caller, ids=offer_ids))}
     return _complete(reader, caller, [found[i] for i in offer_ids if i in found])
 
 
@@ -169,7 +170,7 @@ def _complete(reader: Reader, caller: Caller, rows: list[Any]) -> list[OfferView
     ids = [row[0] for row in rows]
     processed: dict[int, list[int]] = {row[0]: [DEFAULT_ACTION_TYPE] if row[-1] else [] for row in rows}
     if ids:
-        for offer_id, action_type in reader.execute(_PROCESSED, {"ids": ids}):
+        for offer_id, action_type in _PROCESSED.rows(reader, {"ids": ids}):
             processed[offer_id].append(action_type)
     docs = documents.attached_to(reader, caller, DocumentOwner.offer, ids)
     return [OfferView(*(*row[:-1], processed[row[0]], docs[row[0]])) for row in rows]
@@ -192,8 +193,8 @@ class OfferFilter:
 
 
 @functools.cache
-def _search_statements(criteria: OfferFilter) -> tuple[Select[Any], Select[Any]]:
-    """The page and count statements for one combination of filters (the action type is bound per call)."""
+def _search_statements(criteria: OfferFilter) -> tuple[Query, Query]:
+    """The page and count queries for one combination of filters (the action type is bound per call)."""
     conditions: list[ColumnElement[bool]] = []
     if criteria.accepted is not None:
         conditions.append(Offer.accepted_at.is_not(None) if criteria.accepted else Offer.accepted_at.is_(None))
@@ -211,7 +212,7 @@ def _search_statements(criteria: OfferFilter) -> tuple[Select[Any], Select[Any]]
     page = (_VIEWS.where(*conditions).order_by(Offer.id)
             .limit(bindparam("limit")).offset(bindparam("offset")))
     count = prepared(Offer, func.count()).where(*conditions)
-    return page, count
+    return Query(page), Query(count)
 
 
 def search(reader: Reader, caller: Caller, criteria: OfferFilter, *, page: int,
@@ -223,8 +224,8 @@ def search(reader: Reader, caller: Caller, criteria: OfferFilter, *, page: int,
     shape = replace(criteria, action_type_id=min(criteria.action_type_id, 1))  # default (0) or any other
     page_stmt, count_stmt = _search_statements(shape)
     params = bound(caller, action_type_id=criteria.action_type_id)
-    total = reader.execute(count_stmt, params).scalar_one()
-    rows = list(reader.execute(page_stmt, {**params, "limit": page_size, "offset": (page - 1) * page_size}))
+    total = count_stmt.scalar(reader, params)
+    rows = page_stmt.rows(reader, {**params, "limit": page_size, "offset": (page - 1) * page_size})
     return NumberedPage(items=_complete(reader, caller, rows), page=page, page_size=page_size, total=total)
 
 
