@@ -32,7 +32,8 @@ def job_ids(runtime: Runtime) -> list[int]:
     factories.tenant(runtime, 219, "Other")
     made = []
     with runtime.db.transaction() as s:
-        for title, fields in [("first", {"salary": 1234.5, "summary": "s"}), ("second", {"external_id": "E-2", "hiring_deadline": date(2027, 1, 2)}),
+        for title, fields in [("first", {"salary": 1234.5, "summary": "s"}),
+                              ("second", {"external_id": "E-2", "hiring_deadline": date(2027, 1, 2)}),
                               ("third", {"attributes": {"Colour": "blue", "n": [1, 2]}}), ("fourth", {})]:
             made.append(jobs.create(s, Caller.operator(218), JobFields(title=title, **fields),
                                     clock=runtime.clock).id)
