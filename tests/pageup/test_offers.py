@@ -1,8 +1,11 @@
 """Offers: filters, processing per action type, creating offers, the shell offer."""
 
+from datetime import UTC, datetime, timedelta, timezone
+
 import pytest
 
 from hireport.dialects.pageup import shapes
+from hireport.dialects.pageup.shapes import to_wire
 from hireport.kit.auth import Caller
 from hireport.services import offers
 from hireport.services.applications import FormAnswer
@@ -126,3 +129,12 @@ def test_answers_written_as_plain_data_are_what_their_response_models_say(hire: 
         assert response.status_code == 200, response.text
         body = response.json()
         assert body and model.model_validate(body).model_dump(mode="json") == body, path
+
+
+@pytest.mark.parametrize("value", [
+    datetime(2026, 3, 4, 5, 6, 7, 891999, tzinfo=UTC), datetime(2026, 3, 4, 5, 6, 7, tzinfo=UTC),
+    datetime(987, 1, 2, 3, 4, 5, 678, tzinfo=UTC), datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(2026, 3, 4, 5, 6, 7, 1500, tzinfo=timezone(timedelta(hours=-9, minutes=-30))),
+])
+def test_timestamps_go_out_in_utc_to_the_millisecond(value: datetime):
+    assert to_wire(value) == value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

@@ -5,14 +5,16 @@ call: a cache key for the statement, an execution context, the expansion of `IN`
 and its row objects. A `Query` keeps a plan per database and per length of each `IN` list (the SQL with
 its parameters in the driver's order, their bind processors and the columns' result processors, all taken
 from SQLAlchemy's own compilation), and per call only binds values, executes and converts the columns
-that need it. Rows are plain tuples, so read models take them as `View(*row)`.
+that need it. Rows are plain tuples, so read models take them as `View(*row)`; the read models are slots
+dataclasses, not frozen ones, because a frozen dataclass's `__init__` sets each field through
+`object.__setattr__`: 2.8 µs for an offer's 21 fields against 0.37 µs, for every item of every list.
 
 It runs in the reader's transaction (begun here if it is not yet, as `execute` would, so the statements
 of one read see one snapshot), and refuses a value the database cannot hold as `execute` does. A session's
 pending changes are flushed first, as autoflush would.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,15 +77,12 @@ class Query:
                 plan.results = self._results(compiled, dialect, cursor.description)
         finally:
             cursor.close()
-        if not plan.results:
+        if not found or not plan.results:
             return [tuple(row) for row in found]
-        converted = []
-        for row in found:
-            cells = list(row)
-            for i, process in plan.results:
-                cells[i] = process(cells[i])
-            converted.append(tuple(cells))
-        return converted
+        columns: list[Iterable[Any]] = list(zip(*found, strict=True))
+        for i, process in plan.results:
+            columns[i] = map(process, columns[i])
+        return list(zip(*columns, strict=True))
 
     def first(self, reader: Reader, params: Mapping[str, Any]) -> tuple[Any, ...] | None:
         found = self.rows(reader, params)

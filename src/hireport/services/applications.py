@@ -81,7 +81,7 @@ ORDER_COLUMNS = {OrderBy.id: Application.id, OrderBy.score: Application.score,
                  OrderBy.created_at: Application.created_at, OrderBy.order_of_merit: Application.order_of_merit}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ApplicationView:
     """An application as a job's list shows it, with its candidate's name and e-mail. Plain data, read
     column by column; every dialect shapes listed applications from this."""
@@ -138,7 +138,7 @@ def search_for_job(reader: Reader, caller: Caller, job_id: int, *, page: int, pa
     return NumberedPage(items=[ApplicationView(*row) for row in rows], page=page, page_size=page_size, total=total)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Candidacy:
     """Whose application it is, and to which job: what a list of checks or messages names an application by."""
 

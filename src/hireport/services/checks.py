@@ -38,7 +38,7 @@ class Report:
     results: list[CheckResult] | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PendingCheck:
     """A pending check as its provider is handed it: the check, and the applicant, application and job it is
     about (a read model: plain values, loaded with one statement built once)."""

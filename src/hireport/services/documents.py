@@ -67,7 +67,7 @@ def get(session: Session, caller: Caller, document_id: int) -> Document:
     return get_scoped(session, Document, caller, document_id, what="document")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DocumentView:
     """What a listing says of a document (its bytes and storage key stay out)."""
 

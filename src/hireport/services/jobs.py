@@ -117,7 +117,7 @@ def get(session: Session, caller: Caller, job_id: int) -> Job:
     return get_scoped(session, Job, caller, job_id, what="job")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class JobRef:
     """What a list of a job's applications says of the job."""
 

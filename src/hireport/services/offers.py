@@ -99,7 +99,7 @@ def mark_processed(session: Session, caller: Caller, offer: Offer, *, clock: Clo
     return True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OfferView:
     """An offer and where it stands: its application, applicant and job (with the job's external id), the
     action types that processed it (0 = the default), and its documents. Plain data, read column by
