@@ -8,7 +8,8 @@ REV is checked out with `git worktree` into a temporary directory, and served by
 with the worktree's `src` first on PYTHONPATH, on its own copy of the 100,000-application data set
 (`bench.pageup_data`). Both servers run for the whole comparison and are loaded one at a time with wrk,
 alternating which goes first in each round (A B, then B A, ...) so that a drift of the machine falls on
-both. For each target it prints every round's req/s and the ratio this/REV, and the median ratio.
+both. First it says whether both sides answer each target with the same bytes; then for each target it prints
+every round's req/s and the ratio this/REV, and the median ratio.
 REV must read the data set's schema (no migration between REV and this checkout). Run it against HEAD once
 to see the machine's noise: on this 2-core machine, the same code on both sides gave rounds from 0.85x to
 1.08x (medians 0.94x and 0.98x over four rounds), so a change below about 15% needs more rounds to show.
@@ -19,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import tempfile
+import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -51,10 +53,14 @@ def main() -> None:
                 args.rev: {**hireport_env(data), "PYTHONPATH": str(tree / "src")}}
         for side, port in ports.items():
             stack.enter_context(serving(serve_command(port), envs[side], port))
+        targets = paths(int(manifest["sample_job_id"]))
+        for name, path in targets.items():
+            bodies = {body(port, path, token(port, manifest)) for port in ports.values()}
+            print(f"{TARGETS[name]}: {'the same bytes from both' if len(bodies) == 1 else 'ANSWERS DIFFER'}")
         rps: dict[str, dict[str, list[float]]] = {name: {side: [] for side in ports} for name in TARGETS}
         for round_ in range(rounds):
             order = list(ports) if round_ % 2 == 0 else list(reversed(ports))
-            for name, path in paths(int(manifest["sample_job_id"])).items():
+            for name, path in targets.items():
                 for side in order:
                     port = ports[side]
                     access_token = token(port, manifest)
@@ -73,6 +79,12 @@ def main() -> None:
         rounds_text = ", ".join(f"{a:,.0f}/{b:,.0f}" for a, b in zip(sides["this"], sides[args.rev], strict=True))
         print(f"{TARGETS[name]:36} req/s this/{args.rev}: {rounds_text}; "
               f"ratio median {statistics.median(ratios):.2f}x (range {min(ratios):.2f}-{max(ratios):.2f})")
+
+
+def body(port: int, path: str, access_token: str) -> bytes:
+    request = urllib.request.Request(f"http://{HOST}:{port}{path}", headers={"Authorization": f"Bearer {access_token}"})
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback, fixed scheme)
+        return bytes(response.read())
 
 
 if __name__ == "__main__":

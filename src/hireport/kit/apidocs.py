@@ -38,15 +38,17 @@ def mount_assets(app: FastAPI) -> None:
     app.mount(ASSETS, StaticFiles(directory=_STATIC), name="docs-assets")
 
 
-def add_docs(router: APIRouter, dialect: Dialect) -> None:
-    """`/openapi.json`, `/docs` and `/redoc` under the dialect's docs prefix (public routes)."""
+def docs_router(dialect: Dialect, whole: APIRouter) -> APIRouter:
+    """`/openapi.json`, `/docs` and `/redoc` under the dialect's docs prefix (public routes), for the dialect's
+    routes in `whole` (read when the document is first asked for)."""
+    router = APIRouter()
     base = dialect.docs_at[len(dialect.prefix):]
     spec_url = dialect.docs_at + "/openapi.json"
     cached: dict[str, Any] = {}
 
     def openapi() -> JSONResponse:
         if "spec" not in cached:
-            cached["spec"] = document(dialect, router.routes)
+            cached["spec"] = document(dialect, whole.routes)
         return JSONResponse(cached["spec"])
 
     def swagger() -> HTMLResponse:
@@ -61,6 +63,7 @@ def add_docs(router: APIRouter, dialect: Dialect) -> None:
 
     for path, endpoint in (("/openapi.json", openapi), ("/docs", swagger), ("/redoc", redoc)):
         router.add_api_route(base + path, endpoint, include_in_schema=False, openapi_extra=PUBLIC)
+    return router
 
 
 def document(dialect: Dialect, routes: list[BaseRoute]) -> dict[str, Any]:
