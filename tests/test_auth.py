@@ -1,5 +1,8 @@
 """Bearer tokens: signature, expiry by the injected clock, audience, scopes, checked at the door."""
 
+import asyncio
+import threading
+
 import jwt
 import pytest
 from starlette.testclient import TestClient
@@ -125,6 +128,35 @@ def test_remembered_tokens_are_bounded(monkeypatch: pytest.MonkeyPatch, clock: F
     for n in range(10):
         tokens.verify(tokens.issue(TokenClaims(f"c{n}", 218, [], None, 300))[0])
     assert len(tokens._verified) == 3
+
+
+def test_requests_that_find_a_reload_due_share_one(clock: FrozenClock):
+    """Eight requests that find the revocations due at once wait for one reload, and each then sees it."""
+    loads: list[int] = []
+    started, release = threading.Event(), threading.Event()
+
+    def load() -> set[str]:
+        loads.append(1)
+        started.set()
+        release.wait(10)
+        return {"revoked-client"}
+
+    tokens = TokenAuthority(keys=[SigningKey.generate()], issuer="http://i", audience="http://a", clock=clock,
+                            revoked=RecentlyRevoked(load))
+    good = tokens.issue(TokenClaims("x", 218, [], None, 300))[0]
+    bad = tokens.issue(TokenClaims("revoked-client", 218, [], None, 300))[0]
+
+    async def admit_all() -> list[object]:
+        waiting = [asyncio.ensure_future(tokens.admit(good if n % 2 else bad)) for n in range(8)]
+        await asyncio.to_thread(started.wait, 10)
+        await asyncio.sleep(0.05)  # every request has found the reload due and is waiting
+        release.set()
+        return await asyncio.gather(*waiting, return_exceptions=True)
+
+    answers = asyncio.run(admit_all())
+    assert len(loads) == 1
+    assert [isinstance(a, Unauthenticated) for a in answers] == [n % 2 == 0 for n in range(8)]
+    assert tokens._reloading is None  # nothing left in flight
 
 
 def test_a_key_ring_read_again_parses_no_key_twice():

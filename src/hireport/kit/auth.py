@@ -1,5 +1,6 @@
 """Who is calling: access tokens (RS256 JWTs) in and out, and the `Caller` every service takes."""
 
+import asyncio
 import itertools
 import math
 import time
@@ -123,6 +124,7 @@ class TokenAuthority:
         self.revoked = revoked
         self._reload = reload
         self._verified: OrderedDict[str, _Verified] = OrderedDict()
+        self._reloading: tuple[asyncio.AbstractEventLoop, asyncio.Future[None]] | None = None  # the one in flight
         self._use(keys)
 
     def _use(self, keys: list[SigningKey]) -> None:
@@ -208,9 +210,16 @@ class TokenAuthority:
         return keys.get(kid)
 
     async def admit(self, token: str) -> Caller:
-        """`verify` for the event loop: a reload it needs (key ring, revoked clients) runs in a worker thread."""
+        """`verify` for the event loop: a reload it needs (key ring, revoked clients) runs in a worker thread,
+        one at a time: the requests that find it due while it runs wait for that one (it reads every key and
+        every revocation, so it serves them all) instead of each starting its own."""
         if self._ring_due(unknown_kid=self._unknown_kid(token)) or (self.revoked is not None and self.revoked.due()):
-            await run_in_threadpool(self._reload_due, token)
+            loop = asyncio.get_running_loop()
+            if self._reloading is None or self._reloading[0] is not loop:
+                reloading = asyncio.ensure_future(run_in_threadpool(self._reload_due, token))
+                self._reloading = loop, reloading
+                reloading.add_done_callback(lambda _: setattr(self, "_reloading", None))
+            await asyncio.shield(self._reloading[1])
         return self.verify(token, reload=False)
 
     def verify(self, token: str, *, reload: bool = True) -> Caller:
