@@ -93,3 +93,14 @@ def test_first_and_scalar(runtime: Runtime, job_ids: list[int]):
         assert by_title.first(connection, {"title": "first"}) == (job_ids[0],)
         with pytest.raises(ValueError, match="one row"):
             by_title.scalar(connection, {"title": "first"})  # two tenants' "first"
+
+
+def test_values_are_bound_as_execute_binds_them(runtime: Runtime, job_ids: list[int]):
+    """A timestamp, an enum and a JSON value as parameters go through SQLAlchemy's bind processors."""
+    statement = (prepared(Job, Job.id).where(Job.created_at <= bindparam("now"), Job.status == bindparam("status"),
+                                             Job.attributes != bindparam("attributes", type_=Job.attributes.type))
+                 .order_by(Job.id))
+    params = bound(Caller.operator(218), now=runtime.clock.now(), status=JobStatus.draft, attributes={"x": 1})
+    with runtime.db.engine.connect() as connection:
+        expected = [tuple(row) for row in connection.execute(statement, params)]
+        assert expected and Query(statement).rows(connection, params) == expected

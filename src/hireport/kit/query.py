@@ -1,4 +1,4 @@
-"""Read statements for the hot paths: built once, compiled once per database, run on the driver's cursor.
+"""Statements for the hot paths: built once, compiled once per database, run on the driver's cursor.
 
 `Connection.execute` spends several times the cost of a short query's SQL on work that is the same every
 call: a cache key for the statement, an execution context, the expansion of `IN` lists, a result object
@@ -11,14 +11,15 @@ dataclasses, not frozen ones, because a frozen dataclass's `__init__` sets each 
 
 It runs in the reader's transaction (begun here if it is not yet, as `execute` would, so the statements
 of one read see one snapshot), and refuses a value the database cannot hold as `execute` does. A session's
-pending changes are flushed first, as autoflush would.
+pending changes are flushed first, as autoflush would. An `UPDATE ... RETURNING` runs the same way (in a
+writing session's transaction); the session's copies of the rows it changed are the caller's to expire.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Select, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -49,7 +50,7 @@ class _Plan:
 
 
 class Query:
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any] | Update) -> None:
         self.statement = statement
         self._compiled: dict[str, tuple[SQLCompiler, tuple[str, ...]]] = {}  # with the names of its IN lists
         self._plans: dict[tuple[str, tuple[int, ...]], _Plan] = {}
@@ -114,7 +115,8 @@ class Query:
             source, index = origin.get(name, (name, -1))
             given = source in params
             sources.append(_Source(source, index) if given else _Source(None, constant=state.parameters[name]))
-        plan = _Plan(state.statement, names, tuple(sources), tuple(state.processors.get(n) for n in names),
+        processors = {**compiled._bind_processors, **state.processors}  # the statement's, the expanded lists'
+        plan = _Plan(state.statement, names, tuple(sources), tuple(processors.get(n) for n in names),  # type: ignore[misc]
                      positional=state.positiontup is not None)
         self._plans[(dialect.name, lengths)] = plan
         return plan

@@ -37,6 +37,11 @@ def prepared(model: type[TenantScoped], *columns: Any,
     return stmt
 
 
+def prepared_update(model: type[TenantScoped]) -> Update:
+    """`UPDATE model ... WHERE tenant_id = :tenant`, built once and run with `bound(caller, ...)`."""
+    return update(model).where(model.tenant_id == bindparam(TENANT))
+
+
 def bound(caller: Caller, **params: Any) -> dict[str, Any]:
     """The parameters of a `prepared` statement for the caller's tenant."""
     return {TENANT: caller.require_tenant(), **params}

@@ -13,7 +13,8 @@ from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from hireport.kit.pagination import Page, keyset_page
-from hireport.kit.tenancy import bound, get_scoped, prepared, scoped, scoped_update
+from hireport.kit.query import Query
+from hireport.kit.tenancy import bound, get_scoped, prepared, prepared_update, scoped, scoped_update
 from hireport.models import Applicant, Application, BackgroundCheck, CheckStatus, Job, Partner, TenantPartner
 from hireport.services.check_status import ALLOWED, REQUIRED, WITH_RESULTS
 
@@ -149,36 +150,54 @@ def pending(session: Session, caller: Caller, *, clock: Clock, leased: bool = Tr
     return [PendingCheck(*row) for row in db.execute(_BY_IDS, bound(caller, ids=ids))]
 
 
-def report(session: Session, caller: Caller, check_id: int, new: Report, *, clock: Clock) -> BackgroundCheck:
+@dataclass(slots=True)
+class CheckState:
+    """A check as its provider last reported it: what a report is answered with."""
+
+    id: int
+    status: CheckStatus
+    reference_number: str | None
+    reason_for_fail: str | None
+    results: list[dict[str, Any]]
+    updated_at: datetime
+
+
+_PROVIDERS_STATUS = Query(prepared(BackgroundCheck, BackgroundCheck.status)
+                          .where(BackgroundCheck.id == bindparam("check"),
+                                 BackgroundCheck.partner_id == bindparam("partner")))
+# The move, on the status it was read in; it answers with the new state (no row: another report won).
+_MOVE = Query(prepared_update(BackgroundCheck)
+              .where(BackgroundCheck.id == bindparam("check"), BackgroundCheck.status == bindparam("current"))
+              .values(status=bindparam("status"), reference_number=bindparam("reference_number"),
+                      reason_for_fail=bindparam("reason_for_fail"), results=bindparam("results"),
+                      leased_until=None, updated_at=bindparam("now"))
+              .returning(BackgroundCheck.id, BackgroundCheck.status, BackgroundCheck.reference_number,
+                         BackgroundCheck.reason_for_fail, BackgroundCheck.results, BackgroundCheck.updated_at))
+
+
+def report(session: Session, caller: Caller, check_id: int, new: Report, *, clock: Clock) -> CheckState:
     """Apply a provider's report: the transition must be allowed and the report complete. The move is a
     conditional update on the status it was read in, so of two concurrent reports (two pollers claiming
-    the same check) exactly one wins and the other gets a 409."""
-    check = _providers_check(session, caller, check_id)
-    current = check.status
+    the same check) exactly one wins and the other gets a 409. Two statements, built once: a claim is the
+    busiest write of the API."""
+    row = _PROVIDERS_STATUS.first(session, bound(caller, check=check_id, partner=caller.require_partner()))
+    if row is None:  # another tenant's, another provider's, or none: the same answer
+        raise NotFound(f"background check {check_id} not found")
+    current = row[0]
     if new.status not in ALLOWED[current]:
         if current == CheckStatus.queued and new.status == CheckStatus.queued:
             raise InvalidTransition(f"background check {check_id} is already queued (claimed)")
         raise InvalidTransition(f"a {current} background check cannot become {new.status}")
     results = _validate(new)
-    values: dict[str, Any] = {"status": new.status, "reference_number": new.reference_number,
-                              "reason_for_fail": new.reason_for_fail, "results": results,
-                              "leased_until": None, "updated_at": clock.now()}
-    moved = session.execute(
-        scoped_update(BackgroundCheck, caller).where(BackgroundCheck.id == check.id, BackgroundCheck.status == current)
-        .values(**values).execution_options(synchronize_session=False))
-    if moved.rowcount != 1:  # type: ignore[attr-defined]
+    moved = _MOVE.first(session, bound(caller, check=check_id, current=current, status=new.status,
+                                       reference_number=new.reference_number, reason_for_fail=new.reason_for_fail,
+                                       results=results, now=clock.now()))
+    if moved is None:
         raise Conflict(f"background check {check_id} changed while this report was made; read it again")
-    session.refresh(check)
-    return check
-
-
-def _providers_check(session: Session, caller: Caller, check_id: int) -> BackgroundCheck:
-    partner_id = caller.require_partner()
-    check = session.scalar(scoped(BackgroundCheck, caller).where(BackgroundCheck.id == check_id,
-                                                                 BackgroundCheck.partner_id == partner_id))
-    if check is None:  # another tenant's, another provider's, or none: the same answer
-        raise NotFound(f"background check {check_id} not found")
-    return check
+    loaded = session.identity_map.get(session.identity_key(BackgroundCheck, check_id))
+    if loaded is not None:
+        session.expire(loaded)  # the session's copy, if it holds one, is read again when next used
+    return CheckState(*moved)
 
 
 def _validate(new: Report) -> list[dict[str, Any]]:

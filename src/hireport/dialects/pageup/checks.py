@@ -13,9 +13,9 @@ from hireport.kit.auth import Caller
 from hireport.kit.bounds import LONG_TEXT, Id32, RowId
 from hireport.kit.errors import InvalidInput
 from hireport.kit.web import DbSession, RuntimeDep
-from hireport.models import BackgroundCheck, CheckStatus
+from hireport.models import CheckStatus
 from hireport.services import checks, identity
-from hireport.services.checks import CheckResult, PendingCheck, Report
+from hireport.services.checks import CheckResult, CheckState, PendingCheck, Report
 
 router = APIRouter(prefix="/{tenantId}/backgroundchecking", tags=["BackgroundChecking"])
 
@@ -111,7 +111,7 @@ def _pending(p: PendingCheck) -> dict[str, Any]:
     }
 
 
-def _state(check: BackgroundCheck) -> dict[str, Any]:
+def _state(check: CheckState) -> dict[str, Any]:
     return {"id": check.id, "status": check.status.value, "referenceNumber": check.reference_number,
             "reasonForFail": check.reason_for_fail, "updatedDate": to_wire(check.updated_at),
             "results": [{"reportLink": r["report_link"], "reportType": r["report_type"], "status": r["status"]}
