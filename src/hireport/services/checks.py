@@ -14,7 +14,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
 from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.query import Query
-from hireport.kit.tenancy import bound, get_scoped, prepared, prepared_update, scoped, scoped_update
+from hireport.kit.tenancy import bound, get_scoped, prepared, prepared_update, scoped
 from hireport.models import Applicant, Application, BackgroundCheck, CheckStatus, Job, Partner, TenantPartner
 from hireport.services.check_status import ALLOWED, REQUIRED, WITH_RESULTS
 
@@ -72,11 +72,11 @@ _HANDED = (prepared(BackgroundCheck, BackgroundCheck.id, BackgroundCheck.status,
                            (Job, Job.id == Application.job_id)))
            .join(Partner, Partner.id == BackgroundCheck.partner_id))
 _PENDING = (BackgroundCheck.partner_id == bindparam("partner"), BackgroundCheck.status == CheckStatus.pending)
-_PARTNER_CODE = select(Partner.code).where(Partner.id == bindparam("partner"))
+_PARTNER_CODE = Query(select(Partner.code).where(Partner.id == bindparam("partner")))
 # The strict answer: the oldest pending checks, leased or not.
-_OLDEST = _HANDED.where(*_PENDING).order_by(BackgroundCheck.id).limit(bindparam("limit"))
+_OLDEST = Query(_HANDED.where(*_PENDING).order_by(BackgroundCheck.id).limit(bindparam("limit")))
 # The checks a poll was just handed.
-_BY_IDS = _HANDED.where(BackgroundCheck.id.in_(bindparam("ids", expanding=True))).order_by(BackgroundCheck.id)
+_BY_IDS = Query(_HANDED.where(BackgroundCheck.id.in_(bindparam("ids", expanding=True))).order_by(BackgroundCheck.id))
 # The oldest pending checks no live lease holds: on PostgreSQL, locked (the rows another poll is leasing
 # skipped) and materialized, so the LIMIT holds (as a subquery in an UPDATE's WHERE, PostgreSQL may run it
 # again for every row, each time skipping the rows already leased, and lease more).
@@ -85,6 +85,9 @@ _DUE = select((prepared(BackgroundCheck, BackgroundCheck.id)
                                      BackgroundCheck.leased_until <= bindparam("now")))
                .order_by(BackgroundCheck.id).limit(bindparam("limit")).with_for_update(skip_locked=True)
                .cte("due").prefix_with("MATERIALIZED", dialect="postgresql")).c.id)
+# One statement takes the leases: WITH due AS (the oldest unleased, locked) UPDATE ... RETURNING id.
+_LEASE = Query(prepared_update(BackgroundCheck).where(BackgroundCheck.id.in_(_DUE))
+               .values(leased_until=bindparam("until")).returning(BackgroundCheck.id))
 
 
 def order(session: Session, caller: Caller, *, application_id: int, partner_code: str, package_code: str,
@@ -130,24 +133,20 @@ def pending(session: Session, caller: Caller, *, clock: Clock, leased: bool = Tr
     `leased`, the strict answer: the oldest, whoever was handed them, and no lease taken."""
     partner_id = caller.require_partner()
     if provider is not None:
-        own = session.scalar(_PARTNER_CODE, {"partner": partner_id})
+        row = _PARTNER_CODE.first(session, {"partner": partner_id})
+        own = row[0] if row else None
         if provider != own:
             raise Forbidden(f"the access token is for provider {own!r}, not {provider!r}")
-    db = session.connection()
     if not leased:
-        rows = db.execute(_OLDEST, bound(caller, partner=partner_id, limit=limit))
-        return [PendingCheck(*row) for row in rows]
-    # One statement takes the leases: WITH due AS (the oldest unleased, locked) UPDATE ... RETURNING id.
+        return [PendingCheck(*row) for row in _OLDEST.rows(session, bound(caller, partner=partner_id, limit=limit))]
     # On PostgreSQL a concurrent poll skips the rows this one is leasing (and re-checks, once this one
     # commits, that they are still unleased); on SQLite this writing transaction holds the write lock.
     now = clock.now()
-    ids = list(db.scalars(
-        scoped_update(BackgroundCheck, caller).where(BackgroundCheck.id.in_(_DUE))
-        .values(leased_until=now + timedelta(seconds=LEASE_SECONDS)).returning(BackgroundCheck.id),
-        bound(caller, partner=partner_id, now=now, limit=limit)))
-    if not ids:
+    leased_ids = [row[0] for row in _LEASE.rows(session, bound(caller, partner=partner_id, now=now, limit=limit,
+                                                               until=now + timedelta(seconds=LEASE_SECONDS)))]
+    if not leased_ids:
         return []
-    return [PendingCheck(*row) for row in db.execute(_BY_IDS, bound(caller, ids=ids))]
+    return [PendingCheck(*row) for row in _BY_IDS.rows(session, bound(caller, ids=leased_ids))]
 
 
 @dataclass(slots=True)
