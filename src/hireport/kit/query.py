@@ -50,6 +50,8 @@ class _Plan:
 
 
 class Query:
+    """One statement, run with `rows`, `first` or `scalar` on a `Reader` with its parameters by name."""
+
     def __init__(self, statement: Select[Any] | Update) -> None:
         self.statement = statement
         self._compiled: dict[str, tuple[SQLCompiler, tuple[str, ...]]] = {}  # with the names of its IN lists
