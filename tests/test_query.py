@@ -104,3 +104,11 @@ def test_values_are_bound_as_execute_binds_them(runtime: Runtime, job_ids: list[
     with runtime.db.engine.connect() as connection:
         expected = [tuple(row) for row in connection.execute(statement, params)]
         assert expected and Query(statement).rows(connection, params) == expected
+
+
+def test_a_parameter_missing_after_the_plan_was_made_is_refused_too(runtime: Runtime, job_ids: list[int]):
+    query = Query(_IN)
+    with runtime.db.engine.connect() as connection:
+        assert query.rows(connection, bound(Caller.operator(218), ids=job_ids))
+        with pytest.raises(ValueError, match="tenant"):
+            query.rows(connection, {"ids": job_ids})  # the same list length: the plan exists

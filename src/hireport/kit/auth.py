@@ -218,9 +218,13 @@ class TokenAuthority:
             if self._reloading is None or self._reloading[0] is not loop:
                 reloading = asyncio.ensure_future(run_in_threadpool(self._reload_due, token))
                 self._reloading = loop, reloading
-                reloading.add_done_callback(lambda _: setattr(self, "_reloading", None))
+                reloading.add_done_callback(self._reloaded)
             await asyncio.shield(self._reloading[1])
         return self.verify(token, reload=False)
+
+    def _reloaded(self, reloading: "asyncio.Future[None]") -> None:
+        if self._reloading is not None and self._reloading[1] is reloading:  # not a later one, of another loop
+            self._reloading = None
 
     def verify(self, token: str, *, reload: bool = True) -> Caller:
         """The caller a token speaks for, or a 401. With `reload`, what is due is reloaded here (blocking)."""

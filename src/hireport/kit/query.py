@@ -63,11 +63,11 @@ class Query:
         compiled, expanding = self._compiled.get(dialect.name) or self._compile(dialect)
         try:
             lengths = tuple(len(params[name]) for name in expanding)
-        except KeyError as exc:
+            plan = self._plans.get((dialect.name, lengths)) or self._plan(compiled, dialect, params, lengths)
+            values = [s.constant if s.name is None else params[s.name] if s.index < 0 else params[s.name][s.index]
+                      for s in plan.sources]
+        except KeyError as exc:  # on every call, not only the one that made the plan
             raise ValueError(f"the query needs the parameter {exc}") from None
-        plan = self._plans.get((dialect.name, lengths)) or self._plan(compiled, dialect, params, lengths)
-        values = [s.constant if s.name is None else params[s.name] if s.index < 0 else params[s.name][s.index]
-                  for s in plan.sources]
         values = [v if p is None else p(v) for v, p in zip(values, plan.binds, strict=True)]
         driver = connection.connection.driver_connection
         assert driver is not None
@@ -106,9 +106,9 @@ class Query:
 
     def _plan(self, compiled: SQLCompiler, dialect: Dialect, params: Mapping[str, Any],
               lengths: tuple[int, ...]) -> _Plan:
-        missing = [b for b in compiled.binds.values() if b.required and b.key not in params]
+        missing = [b.key for b in compiled.binds.values() if b.required and b.key not in params]
         if missing:
-            raise ValueError(f"the query needs the parameters {sorted(b.key for b in missing)}")
+            raise KeyError(missing[0])
         state = compiled.construct_expanded_state(dict(params))
         origin = {new: (name, i) for name, news in state.parameter_expansion.items() for i, new in enumerate(news)}
         names = tuple(state.positiontup) if state.positiontup is not None else tuple(state.parameters)
