@@ -107,7 +107,7 @@ class InvalidationBus:
         """Subscribe and deliver until stopped; on a lost connection, log it once and subscribe again."""
         connected = True
         while not self._stopping.is_set():
-            pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call]
+            pubsub = client.pubsub(ignore_subscribe_messages=True)  # type: ignore[no-untyped-call,unused-ignore]  # typed from redis 8 on
             try:
                 pubsub.subscribe(CHANNEL)
                 if not connected:
