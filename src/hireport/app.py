@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import Storage, storage_from_string
 from sqlalchemy import text
 
 from hireport import __version__, ops
@@ -14,6 +14,7 @@ from hireport.dialects import DIALECTS
 from hireport.kit import apidocs
 from hireport.kit.auth import RecentlyRevoked, TokenAuthority
 from hireport.kit.clock import Clock
+from hireport.kit.counters import ProcessCounters
 from hireport.kit.db import Database
 from hireport.kit.dialect import Dialect, route_rules
 from hireport.kit.door import Door
@@ -66,7 +67,7 @@ def rate_limit_storage(settings: Settings) -> Storage:
     """Rate-limit counters in Redis when HIREPORT_REDIS_URL is set (shared by every process), else in memory.
     A Redis that cannot be reached raises `limits.errors.StorageError` from the limiter."""
     if not settings.redis_url:
-        return MemoryStorage()
+        return ProcessCounters()
     storage = storage_from_string(settings.redis_url, wrap_exceptions=True, **redis_options())
     if not isinstance(storage, Storage):
         raise ValueError("HIREPORT_REDIS_URL must be a redis:// or rediss:// URL")

@@ -8,13 +8,14 @@ import structlog
 from fastapi import Request, Response
 from limits import parse
 from limits.errors import StorageError
-from limits.storage import MemoryStorage, Storage
+from limits.storage import Storage
 from limits.strategies import MovingWindowRateLimiter
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from hireport.kit.auth import Caller
+from hireport.kit.counters import ProcessCounters
 from hireport.kit.errors import DomainError, Forbidden, RateLimited, Unauthenticated
 from hireport.kit.runtime import Runtime
 from hireport.kit.secrets import hash_secret
@@ -43,7 +44,7 @@ class Limiter:
 
     def __init__(self, rate: str, storage: Storage) -> None:
         self.item = parse(rate)
-        self.in_memory = isinstance(storage, MemoryStorage)  # else every hit is a network round trip
+        self.in_memory = isinstance(storage, ProcessCounters)  # else every hit is a network round trip
         self._limiter = MovingWindowRateLimiter(storage)
 
     def hit(self, key: str) -> dict[str, str]:
