@@ -299,7 +299,7 @@ def revoke(db: Database, *, client_id: str, client_secret: str, token: str | Non
 
 # -- rules of both ----------------------------------------------------------------------------------
 
-def _issue(session: Session, tokens: TokenAuthority, client: OAuthClient, *, account_id: int, tenant_id: int,
+def _issue(session: Session, tokens: TokenAuthority, client: identity.ClientRecord, *, account_id: int, tenant_id: int,
            scopes: list[str], granted: list[str], family: str) -> PersonGrant:
     """An access token for `granted` and a new refresh token of `family` for `scopes`, if the person still
     may: their account is active, they are still a member of the tenant with a role that may grant these
