@@ -12,9 +12,14 @@ paths; measured in bench/, see README):
   mode a reader takes no lock it could wait for (writers and checkpoints never block it), and the
   connection is the thread's alone, so no pool checkout can wait either: the read costs what its SQL
   costs, with no thread hop and no GIL hand-over between the loop and a worker.
-- Everything else (any write, and any read on PostgreSQL, where a query is a network round trip) runs
-  in the database's own small thread pool, as one unit: begin, work, commit in a single hop. The pool
-  has as many threads as the connection pool has connections, so a thread never waits for one.
+- A short write on SQLite runs inline too when it can start at once: no other writer of this process
+  holds the write turn and no other process holds the database's write lock (`BEGIN IMMEDIATE` on a
+  connection that does not wait). Once it holds the lock nothing can make it wait (WAL, synchronous=NORMAL:
+  a commit writes the log and does not sync it), so the loop is never held by a lock wait; when either is
+  taken, the write goes to the pool like any other.
+- Everything else (a write that would wait, and any work on PostgreSQL, where a query is a network round
+  trip) runs in the database's own small thread pool, as one unit: begin, work, commit in a single hop.
+  The pool has as many threads as the connection pool has connections, so a thread never waits for one.
 """
 
 import asyncio
@@ -40,11 +45,12 @@ POOL_SIZE = 10  # connections kept per process (PostgreSQL), and threads of the 
 T = TypeVar("T")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, writers: threading.BoundedSemaphore | None = None, **kwargs: Any) -> Engine:
+    """`writers`: SQLite's write turn within this process, shared by the engines of one database."""
     kwargs.setdefault("json_deserializer", orjson.loads)  # JSON columns are read on every list
     if url.startswith("sqlite"):
         engine = create_engine(url, hide_parameters=True, **kwargs)
-        _configure_sqlite(engine, threading.BoundedSemaphore(1))
+        _configure_sqlite(engine, writers or threading.BoundedSemaphore(1))
     else:
         engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=30, pool_pre_ping=True,
                                hide_parameters=True, **kwargs)
@@ -87,10 +93,20 @@ def _configure_sqlite(engine: Engine, writers: threading.BoundedSemaphore) -> No
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode != "IMMEDIATE":
+        if mode == "DEFERRED":
             # a read's BEGIN takes no lock, so it cannot wait or fail: straight to the driver, skipping the
             # statement machinery that costs several times the BEGIN itself on every read
             conn.connection.driver_connection.execute("BEGIN DEFERRED")  # type: ignore[union-attr]
+            return
+        if mode == _AT_ONCE:
+            if not writers.acquire(blocking=False):
+                raise WriteLockTaken
+            conn.info[_HOLDS_WRITE_TURN] = True
+            try:
+                conn.connection.driver_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            except conn.dialect.loaded_dbapi.OperationalError:  # another process writes: busy_timeout is 0
+                _release(conn.info)
+                raise WriteLockTaken from None
             return
         if writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
             conn.info[_HOLDS_WRITE_TURN] = True
@@ -114,18 +130,28 @@ def _configure_sqlite(engine: Engine, writers: threading.BoundedSemaphore) -> No
 
 
 _HOLDS_WRITE_TURN = "hireport_holds_write_turn"
+_AT_ONCE = "IMMEDIATE, AT ONCE"  # the inline writer's BEGIN: take the write lock now or not at all
+
+
+class WriteLockTaken(Exception):
+    """The inline writer could not take the write lock at once: the write goes to the pool instead."""
 
 
 class Database:
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        writers = threading.BoundedSemaphore(1)
+        self.engine = make_engine(url, writers=writers)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE") if self.is_sqlite else self.engine
         self._readers = sessionmaker(self.engine, expire_on_commit=False)
         self._writers = sessionmaker(writer, expire_on_commit=False)
-        # SQLite reads on the event loop: one connection per thread (the loop's), never shared or waited for
+        # SQLite reads on the event loop: one connection per thread (the loop's), never shared or waited for;
+        # and writes that can take the lock at once, on another connection that never waits for it
         self._inline = make_engine(url, poolclass=SingletonThreadPool) if self.is_sqlite else None
+        self._inline_writers = sessionmaker(_no_wait(make_engine(url, writers=writers, poolclass=SingletonThreadPool))
+                                            .execution_options(sqlite_begin=_AT_ONCE),
+                                            expire_on_commit=False) if self.is_sqlite else None
         self._pool = ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="hireport-db")
 
     async def read(self, work: Callable[[Connection], T]) -> T:
@@ -136,8 +162,24 @@ class Database:
                 return work(connection)
         return await self._in_pool(self._read, work)
 
-    async def write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in one write transaction in the database's pool: it commits if `work` returns."""
+    async def write(self, work: Callable[[Session], T], *, inline: bool = True) -> T:
+        """Run `work` in one write transaction: it commits if `work` returns. Inline on SQLite when the write
+        lock can be taken at once, else in the database's pool. For short writes only; work that does other
+        I/O (a message published on commit) says `inline=False`, and always runs in the pool."""
+        if inline and self._inline_writers is not None:
+            session = self._inline_writers()
+            try:
+                session.connection()  # BEGIN IMMEDIATE now, or WriteLockTaken
+            except WriteLockTaken:
+                session.close()
+            else:
+                try:
+                    done = work(session)
+                except BaseException:
+                    self.abort(session)
+                    raise
+                self.finish(session)
+                return done
         return await self._in_pool(self._write, work)
 
     def _read(self, work: Callable[[Connection], T]) -> T:
@@ -188,3 +230,15 @@ class Database:
         self.engine.dispose()
         if self._inline is not None:
             self._inline.dispose()
+        if self._inline_writers is not None:
+            bind = self._inline_writers.kw["bind"]
+            bind.engine.dispose()
+
+
+def _no_wait(engine: Engine) -> Engine:
+    """SQLite connections that answer "locked" at once instead of waiting for another process's lock."""
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    return engine

@@ -45,7 +45,7 @@ async def update_tenant(tenant_id: Id32, body: TenantUpdate, rt: RuntimeDep, _: 
         rt.bus.publish_on_commit(session, TENANT_SETTINGS, str(tenant_id))
         return TenantRead.model_validate(tenant)
 
-    return await rt.db.write(update)
+    return await rt.db.write(update, inline=False)  # it publishes to Redis on commit: not on the loop
 
 
 @router.get("/tenants", tags=["tenants"])
