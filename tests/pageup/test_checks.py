@@ -316,9 +316,13 @@ def test_fuzzy_serializer_on_by_default_and_switchable(provider: Provider, runti
     raw = client.get(BG, headers=provider.headers()).json()
     objects = list(_objects(raw))
     assert len(objects) == 3 * 6  # item, backgroundcheckrequest, applicant, application, job, package
+    added = []
     for obj in objects:
         guids = [k for k in obj if _is_guid(k)]
         assert len(guids) == 1 and _is_guid(obj[guids[0]])
+        added += [guids[0], obj[guids[0]]]
+    assert len(set(added)) == len(added), "every GUID is fresh"
+    assert all(uuid.UUID(g).version == 4 for g in added)
     orders = {tuple(k for k in obj if not _is_guid(k)) for obj in _objects(client.get(BG, headers=provider.headers()
                                                                                       ).json()) if "firstName" in obj}
     orders |= {tuple(k for k in obj if not _is_guid(k)) for _ in range(5) for obj in _objects(
