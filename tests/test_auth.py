@@ -100,6 +100,26 @@ def test_wrong_issuer_or_audience_is_401(runtime: Runtime, protected: TestClient
     assert runtime.tokens.verify(runtime.tokens.issue(TokenClaims("x", 218, ["a"], None, 300))[0]).tenant_id == 218
 
 
+def test_a_token_for_the_event_loop_is_signed_on_the_signing_thread(clock: FrozenClock):
+    tokens = TokenAuthority(keys=[SigningKey.generate()], issuer="http://i", audience="http://a", clock=clock)
+    signed_on = []
+    issue = tokens.issue
+
+    def recording(claims: TokenClaims) -> tuple[str, object]:
+        signed_on.append(threading.current_thread().name)
+        return issue(claims)
+
+    tokens.issue = recording  # type: ignore[method-assign]
+
+    async def main() -> str:
+        token, _ = await tokens.issue_off_loop(TokenClaims("x", 218, ["Public.Job.Read"], None, 300))
+        return token
+
+    token = asyncio.run(main())
+    assert signed_on and signed_on[0].startswith("hireport-signer")
+    assert tokens.verify(token).client_id == "x"
+
+
 def test_a_remembered_token_is_still_judged_on_every_use(runtime: Runtime, clock: FrozenClock):
     """A verified token is remembered, not trusted forever: its expiry and its client's revocation are
     judged again on each use, and what is remembered is bounded."""

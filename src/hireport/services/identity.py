@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenAuthority, TokenClaims
+from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenClaims
 from hireport.kit.cache import RecentlyConfirmed
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database, Reader
@@ -277,10 +277,11 @@ class TokenGrant:
     scopes: list[str]
 
 
-def grant_client_credentials(reader: Reader, tokens: TokenAuthority, *, client_id: str,
-                             client_secret: str, scope: str | None, instance_id: str | None) -> TokenGrant:
-    """An access token for a client's credentials. It only reads, with statements built once, so it runs
-    on what `Database.read` gives (inline on SQLite: no thread hop for the token service's busiest grant)."""
+def client_credentials(reader: Reader, *, client_id: str, client_secret: str, scope: str | None,
+                       instance_id: str | None) -> TokenClaims:
+    """What a client's credentials are granted: the claims of its access token (signed by the caller, off
+    the event loop). It only reads, with statements built once, so it runs on what `Database.read` gives
+    (inline on SQLite: no thread hop for the token service's busiest grant)."""
     client = authenticated_client(reader, client_id, client_secret)
     requested = scope.split() if scope and scope.strip() else list(client.scopes)
     not_granted = [s for s in requested if s not in client.scopes]
@@ -288,10 +289,8 @@ def grant_client_credentials(reader: Reader, tokens: TokenAuthority, *, client_i
         raise TokenRequestError(GrantError.invalid_scope,
                                 f"the client may not ask for scope {' '.join(not_granted)}")
     tenant_id = _tenant_for(reader, client, instance_id)
-    claims = TokenClaims(client_id=client.client_id, tenant_id=tenant_id, scopes=list(dict.fromkeys(requested)),
-                         partner_id=client.partner_id, lifetime=client.token_lifetime)
-    token, _ = tokens.issue(claims)
-    return TokenGrant(access_token=token, expires_in=client.token_lifetime, scopes=claims.scopes)
+    return TokenClaims(client_id=client.client_id, tenant_id=tenant_id, scopes=list(dict.fromkeys(requested)),
+                       partner_id=client.partner_id, lifetime=client.token_lifetime)
 
 
 @dataclass(slots=True)

@@ -49,9 +49,11 @@ async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
             raise TokenRequestError(GrantError.invalid_request, "grant_type is required")
         if grant_type == "client_credentials":
             scope, instance_id = _field(form, "scope"), _field(form, "instanceid")
-            grant: TokenGrant = await rt.db.read(lambda reader: identity.grant_client_credentials(
-                reader, rt.tokens, client_id=client_id, client_secret=client_secret, scope=scope,
-                instance_id=instance_id))
+            claims = await rt.db.read(lambda reader: identity.client_credentials(
+                reader, client_id=client_id, client_secret=client_secret, scope=scope, instance_id=instance_id))
+            access_token, _ = await rt.tokens.issue_off_loop(claims)
+            grant: TokenGrant = TokenGrant(access_token=access_token, expires_in=claims.lifetime,
+                                           scopes=claims.scopes)
         elif grant_type == "authorization_code":
             grant = await run_in_threadpool(
                 authorization.exchange_code, rt.db, rt.tokens, client_id=client_id, client_secret=client_secret,

@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 from starlette.responses import Response
 
-
 _RNG = random.Random()
 
 
