@@ -27,6 +27,7 @@ from starlette.routing import Route
 from bench.harness import HOST, Row, free_port, serving
 from bench.wrk import Result, load
 
+UVICORN = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]  # as `hireport serve` runs it
 PEOPLE = 1000
 PAYLOAD = {"status": "ok", "items": [{"id": i, "name": f"item {i}"} for i in range(3)]}
 FORMS = {  # floor -> (path, form) of each way it is served
@@ -127,8 +128,7 @@ def measure(names: list[str], *, seconds: float, connections: int) -> dict[str, 
         database = Path(work) / "floor.db"
         make_database(database)
         port = free_port()
-        command = [sys.executable, "-m", "uvicorn", "bench.floors:app", "--host", HOST, "--port", str(port),
-                   "--log-level", "warning", "--no-access-log"]
+        command = [*UVICORN, "bench.floors:app", "--host", HOST, "--port", str(port)]
         floors = {}
         with serving(command, {**os.environ, "BENCH_SQLITE": str(database)}, port, Path(work) / "floors.log"):
             for name in names:
