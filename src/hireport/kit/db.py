@@ -14,9 +14,11 @@ paths; measured in bench/, see README):
   costs, with no thread hop and no GIL hand-over between the loop and a worker.
 - A short write on SQLite runs inline too when it can start at once: no other writer of this process
   holds the write turn and no other process holds the database's write lock (`BEGIN IMMEDIATE` on a
-  connection that does not wait). Once it holds the lock nothing can make it wait (WAL, synchronous=NORMAL:
-  a commit writes the log and does not sync it), so the loop is never held by a lock wait; when either is
-  taken, the write goes to the pool like any other.
+  connection that does not wait). Once it holds the lock nothing can make it wait: WAL, synchronous=NORMAL,
+  so a commit appends to the log without syncing it (but for SQLite's automatic checkpoint, which the
+  commit that fills 1,000 pages of log runs: it copies them into the database file and syncs it, without
+  waiting for readers). So the loop is never held by a lock wait; when either is taken, the write goes to
+  the pool like any other.
 - Everything else (a write that would wait, and any work on PostgreSQL, where a query is a network round
   trip) runs in the database's own small thread pool, as one unit: begin, work, commit in a single hop.
   The pool has as many threads as the connection pool has connections, so a thread never waits for one.
@@ -149,9 +151,10 @@ class Database:
         # SQLite reads on the event loop: one connection per thread (the loop's), never shared or waited for;
         # and writes that can take the lock at once, on another connection that never waits for it
         self._inline = make_engine(url, poolclass=SingletonThreadPool) if self.is_sqlite else None
-        self._inline_writers = sessionmaker(_no_wait(make_engine(url, writers=writers, poolclass=SingletonThreadPool))
-                                            .execution_options(sqlite_begin=_AT_ONCE),
-                                            expire_on_commit=False) if self.is_sqlite else None
+        self._inline_writer = (_no_wait(make_engine(url, writers=writers, poolclass=SingletonThreadPool))
+                               if self.is_sqlite else None)
+        self._inline_writers = (sessionmaker(self._inline_writer.execution_options(sqlite_begin=_AT_ONCE),
+                                             expire_on_commit=False) if self._inline_writer is not None else None)
         self._pool = ThreadPoolExecutor(max_workers=POOL_SIZE, thread_name_prefix="hireport-db")
 
     async def read(self, work: Callable[[Connection], T]) -> T:
@@ -173,13 +176,8 @@ class Database:
             except WriteLockTaken:
                 session.close()
             else:
-                try:
-                    done = work(session)
-                except BaseException:
-                    self.abort(session)
-                    raise
-                self.finish(session)
-                return done
+                with self._unit(session):
+                    return work(session)
         return await self._in_pool(self._write, work)
 
     def _read(self, work: Callable[[Connection], T]) -> T:
@@ -217,7 +215,11 @@ class Database:
     @contextmanager
     def transaction(self, *, write: bool = True) -> Iterator[Session]:
         """One unit of work: commits if the block succeeds, rolls back if it raises."""
-        session = self.session(write=write)
+        with self._unit(self.session(write=write)) as session:
+            yield session
+
+    @contextmanager
+    def _unit(self, session: Session) -> Iterator[Session]:
         try:
             yield session
         except BaseException:
@@ -230,9 +232,8 @@ class Database:
         self.engine.dispose()
         if self._inline is not None:
             self._inline.dispose()
-        if self._inline_writers is not None:
-            bind = self._inline_writers.kw["bind"]
-            bind.engine.dispose()
+        if self._inline_writer is not None:
+            self._inline_writer.dispose()
 
 
 def _no_wait(engine: Engine) -> Engine:

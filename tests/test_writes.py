@@ -1,5 +1,6 @@
-"""Writes on SQLite (`Database.write`): on the event loop when the write lock can be taken at once, in the
-database's pool when another writer holds it, so the loop is never held by a lock wait."""
+"""Writes (`Database.write`): on SQLite, on the event loop when the write lock can be taken at once, in the
+database's pool when another writer holds it, so the loop is never held by a lock wait; on PostgreSQL,
+where every statement is a round trip, always in the pool."""
 
 import asyncio
 import shutil
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
+from hireport.kit.runtime import Runtime
 from hireport.models import Tenant
 from hireport.services import identity
 
@@ -43,6 +45,18 @@ def _add_tenant(tenant_id: int):
 def _tenants(db: Database) -> list[int]:
     with db.transaction(write=False) as session:
         return list(session.scalars(select(Tenant.id).order_by(Tenant.id)))
+
+
+def test_where_a_write_runs(runtime: Runtime, backend: str):
+    async def main() -> str:
+        return await runtime.db.write(_add_tenant(8))
+
+    thread = asyncio.run(main())
+    if backend == "sqlite":
+        assert thread == threading.current_thread().name, "on the loop"
+    else:
+        assert thread.startswith("hireport-db"), "in the pool"
+    assert _tenants(runtime.db) == [8]
 
 
 def test_a_write_runs_on_the_loop_when_the_lock_is_free(db: Database):
