@@ -4,13 +4,12 @@ management list against the 20-row floor, on the demo data, measured in the same
     python -m bench.basic [--seconds 10] [--connections 8]
 """
 
-import argparse
 import tempfile
 import urllib.parse
 from pathlib import Path
 
 from bench import floors
-from bench.harness import HOST, Row, demo, free_port, hireport_env, print_table, serve_command, serving
+from bench.harness import HOST, Row, demo, free_port, hireport_env, load_main, serve_command, serving
 from bench.wrk import load
 
 GROUP = "basic"
@@ -39,11 +38,7 @@ def run(quick: bool = False, *, seconds: float | None = None, connections: int =
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0, help="load time per target (max 120)")
-    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections")
-    args = parser.parse_args()
-    print_table(run(seconds=args.seconds, connections=args.connections))
+    load_main(__doc__ or "", run)
 
 
 if __name__ == "__main__":

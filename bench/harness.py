@@ -2,13 +2,14 @@
 and the row each benchmark reports for `python -m bench`'s table.
 """
 
+import argparse
 import json
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,3 +90,12 @@ def demo(data_dir: Path) -> dict[str, Any]:
                          check=True, timeout=300)
     found: dict[str, Any] = json.loads(out.stdout)
     return found
+
+
+def load_main(doc: str, run: Callable[..., list[Row]]) -> None:
+    """The command line of a benchmark whose `run` takes only the load's --seconds and --connections."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=10.0, help="load time per target (max 120)")
+    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections")
+    args = parser.parse_args()
+    print_table(run(seconds=args.seconds, connections=args.connections))

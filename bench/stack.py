@@ -16,7 +16,6 @@ No endpoint of hireport can do better than these: each figure bounds the ratio a
 against the floors, whatever its own work costs.
 """
 
-import argparse
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -24,7 +23,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI
 
 from bench import floors
-from bench.harness import HOST, Row, demo, free_port, hireport_env, print_table, serving
+from bench.harness import HOST, Row, demo, free_port, hireport_env, load_main, serving
 from bench.wrk import load
 
 GROUP = "stack"
@@ -72,11 +71,7 @@ def run(quick: bool = False, *, seconds: float | None = None, connections: int =
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=float, default=10.0, help="load time per target (max 120)")
-    parser.add_argument("--connections", type=int, default=8, help="keep-alive connections")
-    args = parser.parse_args()
-    print_table(run(seconds=args.seconds, connections=args.connections))
+    load_main(__doc__ or "", run)
 
 
 if __name__ == "__main__":
