@@ -120,6 +120,20 @@ def test_a_token_for_the_event_loop_is_signed_on_the_signing_thread(clock: Froze
     assert tokens.verify(token).client_id == "x"
 
 
+def test_inspect_says_how_a_tokens_time_stands(clock: FrozenClock):
+    tokens = TokenAuthority(keys=[SigningKey.generate()], issuer="http://i", audience="http://a", clock=clock)
+    token, _ = tokens.issue(TokenClaims("x", None, ["s"], 7, 60))
+    state = tokens.inspect(token)
+    assert (state.status, state.active, state.caller.tenant_id, state.caller.partner_id) == ("active", True, None, 7)
+    assert state.expires - state.issued == 60
+    clock.advance(60)
+    assert (tokens.inspect(token).status, tokens.inspect(token).active) == ("expired", False)
+    clock.advance(-3600)
+    assert tokens.inspect(token).status == "not yet valid"
+    with pytest.raises(Unauthenticated):
+        tokens.inspect(token[:-4] + "AAAA")
+
+
 def test_a_remembered_token_is_still_judged_on_every_use(runtime: Runtime, clock: FrozenClock):
     """A verified token is remembered, not trusted forever: its expiry and its client's revocation are
     judged again on each use, and what is remembered is bounded."""

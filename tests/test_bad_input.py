@@ -7,7 +7,8 @@ without a zone (the management API refuses them) and at the calendar's edges; em
 strings in every string filter and field; `customFields: null`; lists and free-form objects over their
 caps (an order of merit over 1,000 applications among them); JSON nested 400 deep, with NUL characters in
 strings and keys, with `NaN`, `Infinity` and `1e400`; bodies over the size limit; NUL characters in the
-path, the query and the HTTP Basic credentials of `POST /connect/token`.
+path, the query and the HTTP Basic credentials of `POST /connect/token`; LinkedIn's token endpoints'
+forms, and tokens to introspect that are not tokens.
 """
 
 import base64
@@ -358,6 +359,13 @@ def oauth(creds: dict[str, Credentials]) -> Iterator[Case]:
     yield Case("oauth", "POST", token, {"data": grant, "headers": {"Authorization": "Basic %%%"}})
     yield Case("oauth", "POST", token, {"json": {**grant, "client_id": "x", "client_secret": "y"}})
     yield Case("oauth", "POST", f"{token}%00", {"data": grant})
+    # LinkedIn's token endpoints: the same forms, and tokens that are not tokens
+    for path in ("/oauth/v2/accessToken", "/oauth/v2/introspectToken"):
+        yield from (Case("oauth", "POST", path, {"data": {**grant, "token": "x", **f}}) for f in forms[:6])
+        yield Case("oauth", "POST", path, {"json": {**grant, "client_id": "x", "client_secret": "y"}})
+    app = {"client_id": hire.client_id, "client_secret": hire.client_secret}
+    yield from (Case("oauth", "POST", "/oauth/v2/introspectToken", {"data": {**app, "token": t}})
+                for t in ("a\u0000b", LONG, "a.b.c", "e30.e30.", "", "x" * 5000))
 
 
 @dataclass

@@ -36,6 +36,8 @@ A, B = 218, 219  # A's records are the target; B's credentials are the attacker'
 MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/connect/token"): "token",
     ("POST", "/connect/revocation"): "revocation",
+    ("POST", "/oauth/v2/accessToken"): "own",       # a token for the app's own tenant (or none), never another
+    ("POST", "/oauth/v2/introspectToken"): "own",   # an app's own tokens only (test_linkedin_tokens)
     ("GET", "/.well-known/openid-configuration"): "public",
     ("GET", "/.well-known/openid-configuration/jwks"): "public",
     ("GET", "/v3/{tenantId}/recruitment/hire/jobs"): "list",

@@ -56,7 +56,7 @@ class Caller:
 @dataclass(frozen=True)
 class TokenClaims:
     client_id: str
-    tenant_id: int
+    tenant_id: int | None  # None: a partner's app acting for no tenant (it manages its customers' apps)
     scopes: list[str]
     partner_id: int | None
     lifetime: int
@@ -71,6 +71,20 @@ class _Verified:
     not_before: float
     expires: float
     kid: str
+
+
+@dataclass(frozen=True, slots=True)
+class TokenState:
+    """What an access token says, and how its time stands now: `active`, `expired` or `not yet valid`."""
+
+    caller: Caller
+    issued: int  # epoch seconds
+    expires: int
+    status: str
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
 
 
 VERIFIED_TOKENS = 10_000  # verified tokens remembered (the least recently used forgotten first)
@@ -191,9 +205,10 @@ class TokenAuthority:
             "aud": self.audience,
             "client_id": claims.client_id,
             "scope": claims.scopes,
-            "instanceid": str(claims.tenant_id),
             "jti": uuid.uuid4().hex,
         }
+        if claims.tenant_id is not None:
+            payload["instanceid"] = str(claims.tenant_id)
         if claims.partner_id is not None:
             payload["partner_id"] = str(claims.partner_id)
         if claims.subject is not None:
@@ -258,6 +273,16 @@ class TokenAuthority:
             raise Unauthenticated("the client of this access token was revoked")
         return verified.caller
 
+    def inspect(self, token: str) -> TokenState:
+        """What a token this server signed says, and whether its time is good (`verify` refuses a token whose
+        time is not); `Unauthenticated` for a token it did not sign, or whose signature or claims do not hold.
+        Its client's revocation is not judged: the caller has authenticated that client."""
+        verified = self._decode(token, reload=True)
+        now = self.clock.now().timestamp()
+        status = "expired" if now >= verified.expires else "not yet valid" if now < verified.not_before else "active"
+        return TokenState(verified.caller, issued=int(verified.not_before), expires=int(verified.expires),
+                          status=status)
+
     def _decode(self, token: str, *, reload: bool) -> _Verified:
         """Check the token's signature, issuer, audience and claims."""
         try:
@@ -268,7 +293,7 @@ class TokenAuthority:
             claims = jwt.decode(
                 token, key, algorithms=["RS256"], audience=self.audience, issuer=self.issuer,
                 options={"verify_exp": False, "verify_nbf": False, "verify_iat": False,
-                         "require": ["exp", "nbf", "client_id", "instanceid"]},
+                         "require": ["exp", "nbf", "client_id"]},
             )
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"invalid access token: {exc}") from exc
@@ -276,7 +301,7 @@ class TokenAuthority:
         if isinstance(scopes, str):
             scopes = scopes.split()
         try:
-            tenant_id = int(claims["instanceid"])
+            tenant_id = int(claims["instanceid"]) if "instanceid" in claims else None
             partner = claims.get("partner_id")
             partner_id = int(partner) if partner is not None else None
             subject = claims.get("sub")

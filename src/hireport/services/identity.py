@@ -9,11 +9,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenClaims
+from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenAuthority, TokenClaims, TokenState
 from hireport.kit.cache import RecentlyConfirmed
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database, Reader
-from hireport.kit.errors import Conflict, DomainError, InvalidInput, NotFound
+from hireport.kit.errors import Conflict, DomainError, InvalidInput, NotFound, Unauthenticated
 from hireport.kit.keys import SEALED, KeyEncryptionKey, SigningKey
 from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.query import Query
@@ -291,6 +291,30 @@ def client_credentials(reader: Reader, *, client_id: str, client_secret: str, sc
     tenant_id = _tenant_for(reader, client, instance_id)
     return TokenClaims(client_id=client.client_id, tenant_id=tenant_id, scopes=list(dict.fromkeys(requested)),
                        partner_id=client.partner_id, lifetime=client.token_lifetime)
+
+
+def app_credentials(reader: Reader, *, client_id: str, client_secret: str, lifetime: int) -> TokenClaims:
+    """What an app's credentials are granted, for token services where an app has one tenant or none (no
+    `instanceId` is asked): every scope of the client, for its tenant; a partner's client acts for no
+    tenant (it manages its customers' apps, and no tenant's data is open to it)."""
+    client = authenticated_client(reader, client_id, client_secret)
+    return TokenClaims(client_id=client.client_id, tenant_id=client.tenant_id, scopes=list(client.scopes),
+                       partner_id=client.partner_id, lifetime=lifetime)
+
+
+def introspect(reader: Reader, tokens: TokenAuthority, *, client_id: str, client_secret: str,
+               token: str) -> TokenState:
+    """How one of the client's own access tokens stands (active or expired); `invalid_client` for wrong
+    credentials or a revoked client, `invalid_request` for a token this server did not sign or gave another
+    client."""
+    client = authenticated_client(reader, client_id, client_secret)
+    try:
+        state = tokens.inspect(token)
+    except Unauthenticated:
+        raise TokenRequestError(GrantError.invalid_request, "the token is not valid") from None
+    if state.caller.client_id != client.client_id:
+        raise TokenRequestError(GrantError.invalid_request, "the token is not valid")  # says nothing of others'
+    return state
 
 
 @dataclass(slots=True)

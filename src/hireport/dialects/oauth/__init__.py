@@ -1,7 +1,7 @@
 """The token service, IdentityServer style, at the root: `/connect/token`, `/connect/revocation` and
-discovery."""
+discovery; and LinkedIn's token endpoints, `/oauth/v2/accessToken` and `/oauth/v2/introspectToken`."""
 
-from hireport.dialects.oauth import endpoints, errors
+from hireport.dialects.oauth import endpoints, errors, linkedin
 from hireport.kit.dialect import Dialect
 
 DESCRIPTION = """
@@ -20,9 +20,16 @@ on the person's behalf (`sub`: their account, `instanceid`: the tenant they chos
 `grant_type=refresh_token` returns new tokens and a new refresh token; the used one stops working, and
 presented again it revokes every refresh token of its family. `POST /connect/revocation` (RFC 7009)
 revokes a refresh token and its family.
+
+LinkedIn's two-legged tokens: `POST /oauth/v2/accessToken` (form `grant_type=client_credentials`, `client_id`,
+`client_secret`) answers `{"access_token", "expires_in": 1800}`. A partner's client (a parent app) gets a
+token bound to no tenant, which opens no tenant's data; a tenant's client (a customer app) a token for its
+tenant. `POST /oauth/v2/introspectToken` (form `token`, `client_id`, `client_secret`) tells an app how one of
+its own tokens stands: `active`, `status` (`active` or `expired`), `created_at`, `expires_at`.
 """
 
 DIALECT = Dialect(
-    name="oauth", title="hireport token service", prefix="", docs_prefix="/connect", routers=(endpoints.router,),
-    render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION,
+    name="oauth", title="hireport token service", prefix="", docs_prefix="/connect",
+    routers=(endpoints.router, linkedin.router), render=errors.render, error_model=errors.ErrorBody,
+    description=DESCRIPTION,
 )

@@ -18,6 +18,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from hireport.dialects.oauth.errors import NO_STORE
+from hireport.dialects.oauth.forms import field, param, read_form
 from hireport.kit import scopes
 from hireport.kit.web import RuntimeDep
 from hireport.services import authorization, identity
@@ -26,8 +27,6 @@ from hireport.services.identity import GrantError, TokenGrant, TokenRequestError
 
 router = APIRouter(tags=["token service"])
 
-FORM_TYPE = "application/x-www-form-urlencoded"
-MAX_FIELDS = 1000  # as Starlette allows
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 _ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 _BASIC_401 = {"description": "A wrong client secret sent with HTTP Basic (RFC 6749 5.2)", "content": _ERROR_CONTENT}
@@ -42,13 +41,13 @@ async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
     comes back replaced, and one presented again revokes every token of its family."""
     basic = _basic_credentials(request)
     try:
-        form = await _form(request)
+        form = await read_form(request)
         client_id, client_secret = _client_credentials(form, basic)
-        grant_type = _param(form, "grant_type")
+        grant_type = param(form, "grant_type")
         if not grant_type:
             raise TokenRequestError(GrantError.invalid_request, "grant_type is required")
         if grant_type == "client_credentials":
-            scope, instance_id = _field(form, "scope"), _field(form, "instanceid")
+            scope, instance_id = field(form, "scope"), field(form, "instanceid")
             claims = await rt.db.read(lambda reader: identity.client_credentials(
                 reader, client_id=client_id, client_secret=client_secret, scope=scope, instance_id=instance_id))
             access_token, _ = await rt.tokens.issue_off_loop(claims)
@@ -57,13 +56,13 @@ async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
         elif grant_type == "authorization_code":
             grant = await run_in_threadpool(
                 authorization.exchange_code, rt.db, rt.tokens, client_id=client_id, client_secret=client_secret,
-                code=_param(form, "code"), redirect_uri=_param(form, "redirect_uri"),
-                code_verifier=_param(form, "code_verifier"), clock=rt.clock,
+                code=param(form, "code"), redirect_uri=param(form, "redirect_uri"),
+                code_verifier=param(form, "code_verifier"), clock=rt.clock,
             )
         elif grant_type == "refresh_token":
             grant = await run_in_threadpool(
                 authorization.refresh, rt.db, rt.tokens, client_id=client_id, client_secret=client_secret,
-                refresh_token=_param(form, "refresh_token"), scope=_param(form, "scope"), clock=rt.clock,
+                refresh_token=param(form, "refresh_token"), scope=param(form, "scope"), clock=rt.clock,
             )
         else:
             raise TokenRequestError(GrantError.unsupported_grant_type,
@@ -88,10 +87,10 @@ async def revocation(request: Request, rt: RuntimeDep) -> Response:
     access tokens are not kept, so they are not revoked: they run out within their lifetime."""
     basic = _basic_credentials(request)
     try:
-        form = await _form(request)
+        form = await read_form(request)
         client_id, client_secret = _client_credentials(form, basic)
         await run_in_threadpool(authorization.revoke, rt.db, client_id=client_id, client_secret=client_secret,
-                                token=_param(form, "token"), clock=rt.clock)
+                                token=param(form, "token"), clock=rt.clock)
     except TokenRequestError as exc:
         return _error(exc, basic_auth=basic is not None)
     return Response(status_code=200, headers=NO_STORE)
@@ -123,37 +122,8 @@ def jwks(rt: RuntimeDep) -> dict[str, Any]:
     return rt.tokens.jwks
 
 
-async def _form(request: Request) -> FormData:
-    """The form, read as Starlette reads one (each name and value percent-decoded as UTF-8, other bytes as
-    Latin-1) but without its streaming parser, which cost more than the rest of the form handling."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != FORM_TYPE:
-        raise TokenRequestError(GrantError.invalid_request, f"the request body must be {FORM_TYPE}")
-    fields = (await request.body()).decode("latin-1").split("&")
-    if len(fields) > MAX_FIELDS:
-        raise TokenRequestError(GrantError.invalid_request, f"the form has more than {MAX_FIELDS} fields")
-    return FormData([(unquote_plus(name), unquote_plus(value))
-                     for name, _, value in (field.partition("=") for field in fields if field)])
-
-
-def _field(form: FormData, name: str) -> str | None:
-    """A form field by name, matched case-insensitively (PageUp clients send instanceId or instanceid)."""
-    for key, value in form.multi_items():
-        if key.lower() == name and isinstance(value, str):
-            return value
-    return None
-
-
-def _param(form: FormData, name: str) -> str | None:
-    """A parameter by its exact name, refused when repeated (RFC 6749 3.2: none is sent more than once)."""
-    values = form.getlist(name)
-    if len(values) > 1:
-        raise TokenRequestError(GrantError.invalid_request, f"{name} is given more than once")
-    return values[0] if values and isinstance(values[0], str) else None
-
-
 def _client_credentials(form: FormData, basic: tuple[str, str] | None) -> tuple[str, str]:
-    form_id, form_secret = _field(form, "client_id"), _field(form, "client_secret")
+    form_id, form_secret = field(form, "client_id"), field(form, "client_secret")
     if basic is not None:
         if form_secret:
             raise TokenRequestError(GrantError.invalid_request,

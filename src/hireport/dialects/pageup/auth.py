@@ -29,7 +29,7 @@ def hire(scope: str, *alternatives: str, partner: bool = False) -> Callable[...,
             caller.require_scopes(scope)
         if partner:
             caller.require_partner()
-        if caller.tenant_id != tenant_id:
+        if caller.require_tenant() != tenant_id:
             raise Forbidden(f"the access token is for tenant {caller.tenant_id}, not tenant {tenant_id}")
         return caller
 
