@@ -6,7 +6,8 @@ does not exist, and beyond a 32-bit column); pages, page sizes and limits huge a
 without a zone (the management API refuses them) and at the calendar's edges; empty and 60,000-character
 strings in every string filter and field; `customFields: null`; lists and free-form objects over their
 caps (an order of merit over 1,000 applications among them); JSON nested 400 deep, with NUL characters in
-strings and keys, with `NaN`, `Infinity` and `1e400`; bodies over the size limit; NUL characters in the
+strings and keys, with `NaN`, `Infinity` and `1e400`; bodies over the size limit; LinkedIn's provisioning
+bodies, finder and keys out of bounds; NUL characters in the
 path, the query and the HTTP Basic credentials of `POST /connect/token`; LinkedIn's token endpoints'
 forms, and tokens to introspect that are not tokens.
 """
@@ -59,12 +60,13 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "gupy": lambda b: set(b) == {"title", "detail", "status"},
     "manage": lambda b: set(b) == {"error"} and set(b["error"]) == {"code", "message", "details"},
     "oauth": lambda b: set(b) == {"error", "error_description"},
+    "linkedin": lambda b: set(b) == {"message", "serviceErrorCode", "status"},
 }
 
 
 @dataclass(frozen=True)
 class Case:
-    who: str        # whose credentials: pageup, provider, gupy, manage, oauth
+    who: str        # whose credentials: pageup, provider, gupy, manage, oauth, linkedin (a parent app)
     method: str
     path: str
     kwargs: dict[str, Any]
@@ -368,6 +370,24 @@ def oauth(creds: dict[str, Credentials]) -> Iterator[Case]:
                 for t in ("a\u0000b", LONG, "a.b.c", "e30.e30.", "", "x" * 5000))
 
 
+def linkedin() -> Iterator[Case]:
+    apps = "/v2/provisionedApplications"
+    valid = {"uniqueForeignId": "k", "name": "n", "description": "d", "tenantId": 218}
+    yield from json_kin("linkedin", "POST", apps, valid, "name", "tenantId")
+    yield from (Case("linkedin", "POST", apps, {"json": {**valid, **f}}) for f in (
+        {"name": LONG}, {"description": LONG}, {"uniqueForeignId": LONG}, {"uniqueForeignId": "a\u0000b"},
+        *({"tenantId": i} for i in OUT), {"tenantId": "x"}, {"validJsSdkDomains": [LONG]},
+        {"validJsSdkDomains": ["https://a.example.com"] * 1000}, {"validJsSdkDomains": "https://a.example.com"},
+        {"oauth2AuthorizedCallbackUrls": [LONG]}, {"oauth2AuthorizedCallbackUrls": [None]}))
+    yield from (Case("linkedin", "GET", apps, {"params": p}) for p in (
+        {"q": "credentialsByUniqueForeignId", "uniqueForeignId": LONG}, {"q": LONG, "uniqueForeignId": "k"},
+        {"q": "credentialsByUniqueForeignId", "uniqueForeignId": ""}))
+    for key in ("urn:li:developerApplication:" + str(2**63), "urn:li:developerApplication:-1", LONG, "%00", "x" * 99):
+        yield Case("linkedin", "POST", f"{apps}/{key}", {"json": {"patch": {"$set": {"name": "x"}}}})
+    yield from json_kin("linkedin", "POST", f"{apps}/urn:li:developerApplication:1", {"patch": {"$set": {}}},
+                        "patch", "patch")
+
+
 @dataclass
 class World:
     http: TestClient
@@ -387,6 +407,11 @@ def world(runtime: Runtime, client: TestClient, operator_headers: dict[str, str]
              "provider": factories.client(runtime, "Public.BackgroundCheck.Read Public.BackgroundCheck.Write",
                                           partner_code="bg")}
     bearer = {who: token_response(client, c, instanceId="218").json()["access_token"] for who, c in creds.items()}
+    factories.partner(runtime, "ats")
+    parent = factories.client(runtime, "LinkedIn.Provisioning", partner_code="ats")
+    bearer["linkedin"] = client.post("/oauth/v2/accessToken", data={
+        "grant_type": "client_credentials", "client_id": parent.client_id,
+        "client_secret": parent.client_secret}).json()["access_token"]
     with runtime.db.transaction() as session:
         _, gupy_token = api_tokens.create(session, Caller.operator(218), name="all",
                                           scopes=[s.value for s in GupyScope], clock=runtime.clock)
@@ -405,7 +430,7 @@ def snapshot(runtime: Runtime) -> dict[str, list[str]]:
 
 CORPORA: dict[str, Callable[[World], Iterator[Case]]] = {
     "pageup": lambda w: pageup(w.records), "gupy": lambda w: gupy(w.records), "manage": lambda w: manage(w.records),
-    "oauth": lambda w: oauth(w.creds),
+    "oauth": lambda w: oauth(w.creds), "linkedin": lambda w: linkedin(),
 }
 
 

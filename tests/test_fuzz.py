@@ -37,6 +37,7 @@ class Credentials:
     provider: str    # a partner's access token (background checks)
     api_token: str   # a Gupy-style API token
     operator: str
+    parent_app: str  # a partner's parent app (LinkedIn's two-legged token, bound to no tenant)
 
 
 @pytest.fixture
@@ -47,7 +48,13 @@ def app(runtime: Runtime, operator_headers: dict[str, str]) -> Iterator[tuple[Te
     tokens = {bool(c.partner): factories.token_response(http, factories.Credentials(c.client_id, c.client_secret),
                                                         instanceId=str(TENANT)).json()["access_token"]
               for c in clients}
-    yield http, Credentials(tokens[False], tokens[True], api_token.token, operator_headers["Authorization"][7:])
+    factories.partner(runtime, "ats")
+    parent = factories.client(runtime, "LinkedIn.Provisioning", partner_code="ats")
+    parent_token = http.post("/oauth/v2/accessToken", data={
+        "grant_type": "client_credentials", "client_id": parent.client_id,
+        "client_secret": parent.client_secret}).json()["access_token"]
+    yield http, Credentials(tokens[False], tokens[True], api_token.token, operator_headers["Authorization"][7:],
+                            parent_token)
 
 
 @pytest.mark.parametrize("docs", [d.docs_at for d in DIALECTS if d.api])
@@ -82,6 +89,8 @@ def _headers(path: str, creds: Credentials) -> dict[str, str]:
         secret = creds.api_token
     elif "/backgroundchecking" in path:
         secret = creds.provider
+    elif path.startswith("/v2/"):
+        secret = creds.parent_app
     else:
         secret = creds.integrator
     return {"Authorization": f"Bearer {secret}"}

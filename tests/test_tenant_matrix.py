@@ -38,6 +38,10 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/connect/revocation"): "revocation",
     ("POST", "/oauth/v2/accessToken"): "own",       # a token for the app's own tenant (or none), never another
     ("POST", "/oauth/v2/introspectToken"): "own",   # an app's own tokens only (test_linkedin_tokens)
+    # a partner's own apps only: another partner's are not found (test_linkedin_provisioning); no tenant's data
+    ("POST", "/v2/provisionedApplications"): "own",
+    ("GET", "/v2/provisionedApplications"): "own",
+    ("POST", "/v2/provisionedApplications/{key}"): "own",
     ("GET", "/.well-known/openid-configuration"): "public",
     ("GET", "/.well-known/openid-configuration/jwks"): "public",
     ("GET", "/v3/{tenantId}/recruitment/hire/jobs"): "list",

@@ -3,6 +3,7 @@ its package here (see docs/dialects.md). A request is matched against the routes
 (about 10 µs each), so what carries the traffic comes first: the token service (a handful of routes), the
 vendor APIs, then the management API and its many routes."""
 
-from hireport.dialects import account, console, gupy, manage, oauth, pageup
+from hireport.dialects import account, console, gupy, linkedin, manage, oauth, pageup
 
-DIALECTS = (oauth.DIALECT, pageup.DIALECT, gupy.DIALECT, manage.DIALECT, account.DIALECT, console.DIALECT)
+DIALECTS = (oauth.DIALECT, pageup.DIALECT, gupy.DIALECT, linkedin.DIALECT, manage.DIALECT, account.DIALECT,
+            console.DIALECT)

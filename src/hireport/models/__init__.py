@@ -20,6 +20,7 @@ from hireport.models.document import Document, DocumentOwner, Upload
 from hireport.models.job import Job, JobStatus
 from hireport.models.message import EmailTemplate, Message, MessageStatus
 from hireport.models.offer import DEFAULT_ACTION_TYPE, Offer, OfferProcessing
+from hireport.models.partner_app import PartnerApp
 from hireport.models.tenant import Partner, Tenant, TenantPartner
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "OfferProcessing",
     "OperatorCredential",
     "Partner",
+    "PartnerApp",
     "PasswordReset",
     "RefreshToken",
     "Role",
