@@ -163,6 +163,7 @@ BAD_COMMANDS = [
     ["api-tokens", "rotate", "1", "--tenant", "999"],
     ["clients", "create", "--tenant", "999", "--scopes", "Public.Job.Read"],
     ["clients", "create", "--tenant", "218", "--scopes", "Not.A.Scope"],
+    ["clients", "create", "--scopes", "Public.Job.Read"],  # neither a tenant nor a partner
     ["clients", "revoke", "no-such-client"],
     ["clients", "rotate", "no-such-client"],
     ["operators", "revoke", "999"],

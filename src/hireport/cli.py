@@ -236,7 +236,8 @@ def demo(as_json: JsonFlag = False,
 @clients_app.command("create")
 def clients_create(
     scopes: Annotated[str, typer.Option(help="Space-separated scopes the client may ask for.")],
-    tenant: Annotated[int, typer.Option(help="The tenant (for a partner client: a tenant that uses it).")],
+    tenant: Annotated[int | None, typer.Option(help="The tenant; for a partner client, optional: a tenant that "
+                                                   "uses the partner from now on.")] = None,
     partner: Annotated[str | None, typer.Option(help="Make a client of this partner instead.")] = None,
     name: Annotated[str, typer.Option(help="A name to recognise the client by.")] = "cli client",
     redirect_uri: Annotated[list[str] | None, typer.Option(
@@ -246,7 +247,7 @@ def clients_create(
 ) -> None:
     """Create a client and print its secret (shown once)."""
     with _transaction() as (session, clock):
-        if partner:
+        if partner and tenant is not None:
             identity.enable_partner(session, tenant_id=tenant, partner_code=partner, clock=clock)
         client, secret = identity.create_client(session, name=name, scopes=scopes, clock=clock,
                                                 tenant_id=None if partner else tenant, partner_code=partner,
