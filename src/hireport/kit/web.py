@@ -21,10 +21,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from hireport.kit.auth import Caller
+from hireport.kit.auth import Caller, bearer_token
 from hireport.kit.dialect import Dialect, Problem
 from hireport.kit.errors import BY_STATUS, DomainError, InvalidInput, Unauthenticated
 from hireport.kit.runtime import Runtime
@@ -57,6 +58,12 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
         db.finish(session)  # ending a read on SQLite waits for nothing: no hop
     else:
         await run_in_threadpool(db.finish, session)
+
+
+async def access_token_caller(rt: Runtime, headers: Headers) -> Caller:
+    """The `authenticate` of a dialect whose callers bring an access token of the token service: 401 without
+    a valid one (signature, issuer, audience, expiry, revocation)."""
+    return await rt.tokens.admit(bearer_token(headers.get("authorization")))
 
 
 def caller_of(request: Request) -> Caller:

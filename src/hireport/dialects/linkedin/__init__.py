@@ -1,9 +1,10 @@
 """The LinkedIn dialect: the ATS partner-integration API at `/v2`: so far, the Provisioning API. Its tokens
 come from the token service's LinkedIn endpoints (`/oauth/v2/accessToken`)."""
 
-from hireport.dialects.linkedin import auth, errors, provisioning
+from hireport.dialects.linkedin import errors, provisioning
 from hireport.dialects.linkedin.scopes import SPECS
 from hireport.kit.dialect import Dialect
+from hireport.kit.web import access_token_caller
 
 DESCRIPTION = """
 LinkedIn-compatible **ATS partner integration** API (Rest.li conventions). So far: the **Provisioning API**.
@@ -37,7 +38,7 @@ VOCABULARY = {"name": "name", "description": "description", "widget_origins": "v
 DIALECT = Dialect(
     name="linkedin", title="hireport: LinkedIn ATS partner integration", prefix="/v2",
     routers=(provisioning.router,), render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION,
-    authenticate=auth.authenticate, scopes=SPECS, vocabulary=VOCABULARY,
+    authenticate=access_token_caller, scopes=SPECS, vocabulary=VOCABULARY,
     security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                                  "description": "A two-legged token from `/oauth/v2/accessToken`"}},
 )

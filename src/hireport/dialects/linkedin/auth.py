@@ -1,20 +1,13 @@
-"""Who calls the LinkedIn dialect: a two-legged token from `/oauth/v2/accessToken` (checked by the door
-before the body is read), allowed per operation."""
+"""Who may call each operation of the LinkedIn dialect (the door has checked the two-legged token from
+`/oauth/v2/accessToken` before the body is read: `kit.web.access_token_caller`)."""
 
 from collections.abc import Awaitable, Callable
 
 from fastapi import Request
-from starlette.datastructures import Headers
 
-from hireport.kit.auth import Caller, bearer_token
+from hireport.kit.auth import Caller
 from hireport.kit.errors import Forbidden
-from hireport.kit.runtime import Runtime
 from hireport.kit.web import caller_of
-
-
-async def authenticate(rt: Runtime, headers: Headers) -> Caller:
-    """401 without a valid access token (signature, issuer, audience, expiry)."""
-    return await rt.tokens.admit(bearer_token(headers.get("authorization")))
 
 
 def parent_app(scope: str, operation: str) -> Callable[..., Awaitable[Caller]]:

@@ -14,6 +14,7 @@ from hireport.kit.bounds import Id32
 from hireport.kit.errors import NotFound
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.services import partner_apps
+from hireport.services.identity import MAX_REDIRECT_URI_LENGTH, MAX_REDIRECT_URIS
 from hireport.services.partner_apps import (
     MAX_DESCRIPTION,
     MAX_FOREIGN_ID,
@@ -34,12 +35,12 @@ Creator = Annotated[Caller, Depends(parent_app(Scope.provisioning, "POST /provis
 Finder = Annotated[Caller, Depends(parent_app(Scope.provisioning, "GET /provisionedApplications"))]
 Updater = Annotated[Caller, Depends(parent_app(Scope.provisioning, "POST /provisionedApplications/{key}"))]
 Origin = Annotated[str, Field(max_length=MAX_ORIGIN_LENGTH)]
-Url = Annotated[str, Field(max_length=2000)]
+Url = Annotated[str, Field(max_length=MAX_REDIRECT_URI_LENGTH)]
 Origins = Annotated[list[Origin], Field(max_length=MAX_ORIGINS, description=(
     "Origins a page embedding the app's configuration plugin may have: `https://host[:port]`, no path, no "
     "trailing slash"))]
-Urls = Annotated[list[Url], Field(max_length=10, description="Exact OAuth 2.0 redirect URIs (https, or http to "
-                                                               "a loopback host)")]
+Urls = Annotated[list[Url], Field(max_length=MAX_REDIRECT_URIS,
+                                  description="Exact OAuth 2.0 redirect URIs (https, or http to a loopback host)")]
 
 
 class AppCreate(BaseModel):

@@ -3,9 +3,10 @@
 
 from typing import Any
 
-from hireport.dialects.pageup import applications, auth, checks, documents, errors, jobs, offers
+from hireport.dialects.pageup import applications, checks, documents, errors, jobs, offers
 from hireport.dialects.pageup.scopes import SPECS, Scope
 from hireport.kit.dialect import Dialect
+from hireport.kit.web import access_token_caller
 
 DESCRIPTION = """
 PageUp-compatible **Hire API**. Point a PageUp integration's base URL here; only the host and the
@@ -101,6 +102,6 @@ SECURITY: dict[str, dict[str, Any]] = {
 DIALECT = Dialect(
     name="pageup", title="hireport: PageUp Hire API", version="3", prefix="/v3",
     routers=(jobs.router, applications.router, offers.router, documents.router, checks.router),
-    render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=auth.authenticate,
+    render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=access_token_caller,
     scopes=SPECS, vocabulary=VOCABULARY, security_schemes=SECURITY,
 )

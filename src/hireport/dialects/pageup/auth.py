@@ -4,19 +4,12 @@ read), with each endpoint's scope, for the tenant in the path."""
 from collections.abc import Awaitable, Callable
 
 from fastapi import Path, Request
-from starlette.datastructures import Headers
 
-from hireport.kit.auth import Caller, bearer_token
+from hireport.kit.auth import Caller
 from hireport.kit.errors import Forbidden
-from hireport.kit.runtime import Runtime
 from hireport.kit.web import caller_of
 
 TENANT_MAX = 2**31 - 1
-
-
-async def authenticate(rt: Runtime, headers: Headers) -> Caller:
-    """401 without a valid access token (signature, issuer, audience, expiry)."""
-    return await rt.tokens.admit(bearer_token(headers.get("authorization")))
 
 
 def hire(scope: str, *alternatives: str, partner: bool = False) -> Callable[..., Awaitable[Caller]]:
