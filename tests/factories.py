@@ -7,8 +7,8 @@ from starlette.testclient import TestClient
 
 from hireport.kit.auth import Caller
 from hireport.kit.runtime import Runtime
-from hireport.models import ApplicationStatus, DocumentOwner, JobStatus
-from hireport.services import applicants, applications, documents, identity, jobs, offers
+from hireport.models import ApplicationStatus, DocumentOwner, JobStatus, Role
+from hireport.services import accounts, applicants, applications, documents, identity, jobs, offers
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields, FormAnswer
 from hireport.services.jobs import JobFields
@@ -41,6 +41,16 @@ def client(rt: Runtime, scopes: str, *, tenant_id: int | None = None, partner_co
         c, secret = identity.create_client(session, name="test client", scopes=scopes, tenant_id=tenant_id,
                                            partner_code=partner_code, clock=rt.clock, token_lifetime=lifetime)
     return Credentials(c.client_id, secret)
+
+
+def member(rt: Runtime, email: str, *, tenant_id: int = 218, role: Role = Role.admin,
+           password: str = "correct horse battery staple") -> int:  # noqa: S107 (a test person's)
+    """A person with an account (this password) and this role in the tenant; their account id."""
+    with rt.db.transaction() as session:
+        account = accounts.find(session, email) or accounts.create(
+            session, email=email, display_name=email.split("@")[0].title(), password=password, clock=rt.clock)
+        accounts.add_member(session, account, tenant_id=tenant_id, role=role, clock=rt.clock)
+        return account.id
 
 
 def token_response(http: TestClient, creds: Credentials, **fields: str) -> Any:

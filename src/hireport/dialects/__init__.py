@@ -5,5 +5,5 @@ vendor APIs, then the management API and its many routes."""
 
 from hireport.dialects import account, console, gupy, linkedin, manage, oauth, pageup
 
-DIALECTS = (oauth.DIALECT, pageup.DIALECT, gupy.DIALECT, linkedin.DIALECT, manage.DIALECT, account.DIALECT,
-            console.DIALECT)
+DIALECTS = (oauth.DIALECT, pageup.DIALECT, gupy.DIALECT, linkedin.DIALECT, linkedin.REST, manage.DIALECT,
+            account.DIALECT, console.DIALECT)

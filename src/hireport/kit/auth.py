@@ -16,7 +16,7 @@ import jwt
 from starlette.concurrency import run_in_threadpool
 
 from hireport.kit.clock import Clock
-from hireport.kit.errors import Forbidden, Unauthenticated
+from hireport.kit.errors import Forbidden, TokenExpired, Unauthenticated
 from hireport.kit.keys import SigningKey
 
 
@@ -266,7 +266,7 @@ class TokenAuthority:
                 raise Unauthenticated("the access token was not signed by this server (or its key was retired)")
         now = self.clock.now().timestamp()
         if now >= verified.expires:
-            raise Unauthenticated("the access token has expired")
+            raise TokenExpired("the access token has expired")
         if now < verified.not_before:
             raise Unauthenticated("the access token is not valid yet")
         if self.revoked is not None and self.revoked.holds(verified.caller.client_id):

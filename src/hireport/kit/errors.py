@@ -3,6 +3,7 @@
     DomainError
     ├── InvalidInput        400: a parameter or body breaks a rule
     ├── Unauthenticated     401: no credential, or a bad, malformed or expired one
+    │   └── TokenExpired       401: an access token whose time is up
     ├── Forbidden           403: a valid credential that may not do this
     ├── NotFound            404: no such row for this caller
     ├── MethodNotAllowed    405: the path exists, the method does not
@@ -48,6 +49,10 @@ class InvalidInput(DomainError):
 class Unauthenticated(DomainError):
     status_code = 401
     code = "unauthenticated"
+
+
+class TokenExpired(Unauthenticated):
+    code = "token_expired"
 
 
 class Forbidden(DomainError):

@@ -17,6 +17,7 @@ from hireport.models.career_page import CareerPage
 from hireport.models.check import BackgroundCheck, CheckStatus
 from hireport.models.client import OAuthClient, OperatorCredential, SigningKeyRow
 from hireport.models.document import Document, DocumentOwner, Upload
+from hireport.models.integration import Integration, IntegrationStatus
 from hireport.models.job import Job, JobStatus
 from hireport.models.message import EmailTemplate, Message, MessageStatus
 from hireport.models.offer import DEFAULT_ACTION_TYPE, Offer, OfferProcessing
@@ -39,6 +40,8 @@ __all__ = [
     "Document",
     "DocumentOwner",
     "EmailTemplate",
+    "Integration",
+    "IntegrationStatus",
     "Job",
     "JobStatus",
     "Membership",

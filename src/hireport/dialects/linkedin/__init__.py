@@ -1,13 +1,15 @@
-"""The LinkedIn dialect: the ATS partner-integration API at `/v2`: so far, the Provisioning API. Its tokens
-come from the token service's LinkedIn endpoints (`/oauth/v2/accessToken`)."""
+"""The LinkedIn dialect: the ATS partner-integration API at `/v2` (the Provisioning API and atsIntegrations),
+atsIntegrations again at `/rest` (LinkedIn's versioned API, with a `LinkedIn-Version`), and the configuration
+plugin at `/uas`. Its tokens come from the token service's LinkedIn endpoints (`/oauth/v2/accessToken`)."""
 
-from hireport.dialects.linkedin import errors, provisioning
+from hireport.dialects.linkedin import ats_integrations, errors, provisioning
 from hireport.dialects.linkedin.scopes import SPECS
 from hireport.kit.dialect import Dialect
 from hireport.kit.web import access_token_caller
 
 DESCRIPTION = """
-LinkedIn-compatible **ATS partner integration** API (Rest.li conventions). So far: the **Provisioning API**.
+LinkedIn-compatible **ATS partner integration** API (Rest.li conventions): the **Provisioning API** and
+**atsIntegrations** (also at `/rest/atsIntegrations`, with a `LinkedIn-Version` header).
 
 **Authentication.** `Authorization: Bearer <token>`, a two-legged token from `POST /oauth/v2/accessToken`.
 A partner's parent app (a client of the partner holding `LinkedIn.Provisioning`) provisions, finds and
@@ -27,6 +29,14 @@ changes its customers' apps; any other token is a 403 (`Not enough permissions t
 * `POST /v2/provisionedApplications/{key}` with `{"patch": {"$set": {...}}}` changes `name`, `description`,
   `validJsSdkDomains` or `oauth2AuthorizedCallbackUrls` (204); the key raw or percent-encoded.
 
+**atsIntegrations** (`/v2/atsIntegrations`): a customer's app, with its own token, enables what its customer
+requested in the configuration plugin (`POST`, `X-RestLi-Method: batch_partial_update`), verifies it (`GET`,
+batch get) and sends its settings (`PUT /v2/atsIntegrations/{key}/configurations`, `batch_update`). Keys in
+Rest.li 1.0 (`ids[0].integrationContext=...&ids[0].integrationType=...`) or 2.0
+(`ids=List((dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,...))`); a batch get may be
+tunnelled (`POST`, `X-HTTP-Method-Override: GET`, the query in a form body). Once an integration is enabled
+the app's next token carries what its type grants (see the table in `kinds`), and it cannot be changed again.
+
 **Errors**: `{"message", "serviceErrorCode", "status"}` (`serviceErrorCode` 65600 for a bad token, 100 for
 missing permissions, else the status).
 """
@@ -37,8 +47,17 @@ VOCABULARY = {"name": "name", "description": "description", "widget_origins": "v
 
 DIALECT = Dialect(
     name="linkedin", title="hireport: LinkedIn ATS partner integration", prefix="/v2",
-    routers=(provisioning.router,), render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION,
+    routers=(provisioning.router, ats_integrations.router), render=errors.render, error_model=errors.ErrorBody,
+    description=DESCRIPTION,
     authenticate=access_token_caller, scopes=SPECS, vocabulary=VOCABULARY,
     security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                                  "description": "A two-legged token from `/oauth/v2/accessToken`"}},
+)
+
+REST = Dialect(
+    name="linkedin-rest", title="hireport: LinkedIn versioned API", prefix="/rest",
+    routers=(ats_integrations.versioned,), render=errors.render, error_model=errors.ErrorBody,
+    description="LinkedIn's versioned API: `/v2/atsIntegrations` (see `/v2/docs`) at `/rest/atsIntegrations`, "
+                "with a `LinkedIn-Version` header (`YYYYMM` or `YYYYMM.RR`).",
+    authenticate=access_token_caller, security_schemes=DIALECT.security_schemes,
 )

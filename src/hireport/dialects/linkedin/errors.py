@@ -1,12 +1,14 @@
 """LinkedIn's error shape for every refusal: `{"message", "serviceErrorCode", "status"}`.
 
 LinkedIn documents `serviceErrorCode` 65600 for an invalid access token and 100 for missing permissions;
-for the other statuses hireport repeats the status (its decision: LinkedIn publishes no table of codes)."""
+for the other statuses hireport repeats the status (its decision: LinkedIn publishes no table of codes).
+A refused token is said in the seed's (003) words: expired, or invalid (whatever else is wrong with it)."""
 
 from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
 
 from hireport.kit.dialect import Problem
+from hireport.kit.errors import TokenExpired
 
 SERVICE_ERROR_CODES = {401: 65600, 403: 100}
 
@@ -17,7 +19,13 @@ class ErrorBody(BaseModel):
     status: int
 
 
+EXPIRED, INVALID = "The token used in the request has expired", "Invalid access token"
+
+
 def render(problem: Problem) -> Response:
-    body = {"message": problem.summary(), "serviceErrorCode": SERVICE_ERROR_CODES.get(problem.status, problem.status),
+    message = problem.summary()
+    if problem.status == 401:
+        message = EXPIRED if problem.code == TokenExpired.code else INVALID
+    body = {"message": message, "serviceErrorCode": SERVICE_ERROR_CODES.get(problem.status, problem.status),
             "status": problem.status}
     return JSONResponse(body, status_code=problem.status, headers=problem.headers)
