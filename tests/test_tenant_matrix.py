@@ -42,6 +42,16 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/v2/provisionedApplications"): "own",
     ("GET", "/v2/provisionedApplications"): "own",
     ("POST", "/v2/provisionedApplications/{key}"): "own",
+    # a customer's app reaches only its own customer's integrations: another's key finds nothing, changes
+    # nothing (test_linkedin_integrations: test_another_customers_app_finds_nothing_and_changes_nothing)
+    ("GET", "/v2/atsIntegrations"): "own",
+    ("POST", "/v2/atsIntegrations"): "own",
+    ("GET", "/v2/atsIntegrations/{key}/configurations"): "own",
+    ("PUT", "/v2/atsIntegrations/{key}/configurations"): "own",
+    ("GET", "/rest/atsIntegrations"): "own",
+    ("POST", "/rest/atsIntegrations"): "own",
+    ("GET", "/rest/atsIntegrations/{key}/configurations"): "own",
+    ("PUT", "/rest/atsIntegrations/{key}/configurations"): "own",
     ("GET", "/.well-known/openid-configuration"): "public",
     ("GET", "/.well-known/openid-configuration/jwks"): "public",
     ("GET", "/v3/{tenantId}/recruitment/hire/jobs"): "list",

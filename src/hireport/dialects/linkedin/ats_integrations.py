@@ -10,7 +10,7 @@ import re
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
@@ -39,10 +39,13 @@ NOT_FOUND = "No record found to partial update"
 ENABLED_ALREADY = ("One or more of your update keys are violating update rule : modifying onboarding status for "
                    "already enabled integration is not allowed")
 
-MethodHeader = Annotated[str | None, Header(alias="X-RestLi-Method", description=(
+MethodHeader = Annotated[str | None, Header(alias="X-RestLi-Method", max_length=40, description=(
     "The Rest.li method: `batch_get` (or none) for a GET, `batch_partial_update` for a POST, `batch_update` for "
     "a PUT; any case"))]
-Override = Annotated[str | None, Header(alias="X-HTTP-Method-Override", description=(
+PathKey = Annotated[str, Path(max_length=2000, description=(
+    "The integration's key: `(dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,...)` (2.0) or "
+    "`integrationContext=...&integrationType=...` (1.0)"))]
+Override = Annotated[str | None, Header(alias="X-HTTP-Method-Override", max_length=10, description=(
     "`GET` to tunnel a batch get through a POST, its query in an `application/x-www-form-urlencoded` body"))]
 
 
@@ -134,6 +137,24 @@ CONFIGURATIONS: dict[str, tuple[str, frozenset[str]]] = {
 VIEWER_SETTINGS = ("ALL_SEATS", "ADMIN_SEATS")
 
 
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON schema with its `$defs` written in place (the body is read by hand, so the API docs
+    have no component of it)."""
+    defs = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return inline(defs[node["$ref"].rsplit("/", 1)[1]])
+            return {key: inline(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        return node
+
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
+
+
 @router.get("", summary="Verify integrations (batch get)", response_model=BatchIntegrations)
 def batch_get(request: Request, session: DbSession, method: MethodHeader = None) -> Response:
     """The onboarding status of the given integrations of your customer: found ones in `results`, the
@@ -142,8 +163,11 @@ def batch_get(request: Request, session: DbSession, method: MethodHeader = None)
 
 
 @router.post("", summary="Enable integrations (batch partial update), or a tunnelled batch get",
-             response_model=BatchUpdated, openapi_extra={"requestBody": {"content": {"application/json": {
-                 "schema": BatchPatch.model_json_schema(ref_template="#/components/schemas/{model}")}}}})
+             response_model=BatchUpdated, openapi_extra={"requestBody": {"content": {
+                 "application/json": {"schema": _inlined(BatchPatch.model_json_schema())},
+                 "application/x-www-form-urlencoded": {"schema": {
+                     "type": "object", "properties": {"ids": {"type": "string", "maxLength": 8000}},
+                     "description": "A tunnelled batch get's query (with X-HTTP-Method-Override: GET)"}}}}})
 async def batch_partial_update(request: Request, session: DbSession, rt: RuntimeDep, method: MethodHeader = None,
                                override: Override = None) -> Response:
     """`X-RestLi-Method: batch_partial_update`, the keys in the query and the same keys in `entities`, each
@@ -193,7 +217,7 @@ async def batch_partial_update(request: Request, session: DbSession, rt: Runtime
 
 @router.get("/{key}/configurations", summary="Read an integration's configurations (batch get)",
             response_model=BatchConfigurationViews)
-def configurations(request: Request, session: DbSession, key: str, method: MethodHeader = None) -> Response:
+def configurations(request: Request, session: DbSession, key: PathKey, method: MethodHeader = None) -> Response:
     """`ids` names the configurations (`ids=CALLBACK_URL` or `ids=List(CALLBACK_URL)`); those set are in
     `results`."""
     app = _app(session, request, "GET /atsIntegrations/{key}/configurations")
@@ -206,7 +230,7 @@ def configurations(request: Request, session: DbSession, key: str, method: Metho
 
 @router.put("/{key}/configurations", summary="Set an integration's configurations (batch update)",
             response_model=BatchUpdated)
-def set_configurations(request: Request, session: DbSession, rt: RuntimeDep, key: str, body: BatchConfigurations,
+def set_configurations(request: Request, session: DbSession, rt: RuntimeDep, key: PathKey, body: BatchConfigurations,
                        method: MethodHeader = None) -> Response:
     """`X-RestLi-Method: batch_update`, `ids` naming the configurations and `entities` giving each
     `{"configurationValue": {"string": ...}}`: `CALLBACK_URL` (an https URL, for the apply integrations) and
@@ -316,7 +340,8 @@ def _error(status: int, message: str) -> dict[str, Any]:
     return {"message": message, "serviceErrorCode": status, "status": status}
 
 
-VersionHeader = Annotated[str | None, Header(alias="LinkedIn-Version", description="YYYYMM or YYYYMM.RR")]
+VersionHeader = Annotated[str | None, Header(alias="LinkedIn-Version", max_length=20,
+                                             description="YYYYMM or YYYYMM.RR")]
 _VERSION = re.compile(r"20[0-9]{2}(0[1-9]|1[0-2])(\.[0-9]{2})?")
 
 
