@@ -6,4 +6,4 @@ vendor APIs, then the management API and its many routes."""
 from hireport.dialects import account, console, gupy, linkedin, manage, oauth, pageup
 
 DIALECTS = (oauth.DIALECT, pageup.DIALECT, gupy.DIALECT, linkedin.DIALECT, linkedin.REST, manage.DIALECT,
-            account.DIALECT, console.DIALECT)
+            account.DIALECT, console.DIALECT, linkedin.PLUGIN)

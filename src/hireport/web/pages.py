@@ -40,10 +40,12 @@ def security_headers(*, frame_ancestors: str = "'none'") -> dict[str, str]:
     return headers
 
 
-def render(template: str, status: int = 200, *, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    """A page from `templates/`, with the security headers."""
+def render(template: str, status: int = 200, *, headers: dict[str, str] | None = None,
+           frame_ancestors: str = "'none'", **context: Any) -> HTMLResponse:
+    """A page from `templates/`, with the security headers (framed only by `frame_ancestors`)."""
     html = _ENV.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status, headers={**security_headers(), **(headers or {})})
+    return HTMLResponse(html, status_code=status,
+                        headers={**security_headers(frame_ancestors=frame_ancestors), **(headers or {})})
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -2,7 +2,7 @@
 atsIntegrations again at `/rest` (LinkedIn's versioned API, with a `LinkedIn-Version`), and the configuration
 plugin at `/uas`. Its tokens come from the token service's LinkedIn endpoints (`/oauth/v2/accessToken`)."""
 
-from hireport.dialects.linkedin import ats_integrations, errors, provisioning
+from hireport.dialects.linkedin import ats_integrations, errors, plugin, provisioning
 from hireport.dialects.linkedin.scopes import SPECS
 from hireport.kit.dialect import Dialect
 from hireport.kit.web import access_token_caller
@@ -60,4 +60,10 @@ REST = Dialect(
     description="LinkedIn's versioned API: `/v2/atsIntegrations` (see `/v2/docs`) at `/rest/atsIntegrations`, "
                 "with a `LinkedIn-Version` header (`YYYYMM` or `YYYYMM.RR`).",
     authenticate=access_token_caller, security_schemes=DIALECT.security_schemes,
+)
+
+PLUGIN = Dialect(
+    name="linkedin-plugin", title="hireport: LinkedIn's ATS integration configuration plugin", prefix="/uas",
+    routers=(plugin.router,), render=errors.render, error_model=errors.ErrorBody, pages=True,
+    description="The loader `/uas/in.js`, the widget's frame and its API (see `plugin`).",
 )
