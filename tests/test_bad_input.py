@@ -9,12 +9,15 @@ caps (an order of merit over 1,000 applications among them); JSON nested 400 dee
 strings and keys, with `NaN`, `Infinity` and `1e400`; bodies over the size limit; LinkedIn's provisioning
 bodies, finder and keys out of bounds; NUL characters in the
 path, the query and the HTTP Basic credentials of `POST /connect/token`; LinkedIn's token endpoints'
-forms, and tokens to introspect that are not tokens.
+forms, and tokens to introspect that are not tokens; atsIntegrations keys that are not Rest.li, or not
+whole, or not matching the body, and bodies and methods that are not a batch partial update; the
+configuration plugin's API asked for bundles it does not know.
 """
 
 import base64
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,10 +25,13 @@ from sqlalchemy import MetaData, select
 from starlette.testclient import TestClient
 
 from hireport.dialects.gupy.scopes import Scope as GupyScope
+from hireport.dialects.linkedin.kinds import KINDS
+from hireport.dialects.linkedin.plugin import GRANT
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import LONG_TEXT, MAX_PAGE
 from hireport.kit.runtime import Runtime
-from hireport.services import api_tokens
+from hireport.models import PartnerApp
+from hireport.services import accounts, api_tokens, integrations, signin
 from hireport.services.applications import MAX_RANKS
 from tests import factories
 from tests.factories import Credentials, token_response
@@ -66,14 +72,15 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
 
 @dataclass(frozen=True)
 class Case:
-    who: str        # whose credentials: pageup, provider, gupy, manage, oauth, linkedin (a parent app)
+    who: str        # whose credentials: pageup, provider, gupy, manage, oauth, linkedin (a parent app),
+                    # customer (a customer's app), widget (the plugin's grant of the customer's admin)
     method: str
     path: str
     kwargs: dict[str, Any]
 
     @property
     def dialect(self) -> str:
-        return "pageup" if self.who == "provider" else self.who
+        return {"provider": "pageup", "customer": "linkedin", "widget": "linkedin"}.get(self.who, self.who)
 
     def __str__(self) -> str:
         return f"{self.who}: {self.method} {self.path[:90]} {str(self.kwargs)[:150]}"
@@ -388,6 +395,74 @@ def linkedin() -> Iterator[Case]:
                         "patch", "patch")
 
 
+ATS = "/v2/atsIntegrations"
+KEY = {"integrationContext": "urn:li:organization:218", "integrationType": "APPLY_WITH_LINKEDIN",
+       "tenantType": "JOBS", "dataProvider": "ATS"}
+V1 = "&".join(f"ids[0].{k}={v}" for k, v in KEY.items())
+ENTITY = "&".join(f"{k}={v}" for k, v in KEY.items())
+V2_KEY = "(dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A218,integrationType:APPLY_WITH_LINKEDIN," \
+         "tenantType:JOBS)"
+PATCH = {"X-RestLi-Method": "batch_partial_update"}
+
+
+def customer() -> Iterator[Case]:
+    """A customer's app against atsIntegrations (its integration requested, not yet enabled)."""
+    good = {"entities": {ENTITY: {"patch": {"$set": {"integrationName": "n"}}}}}
+    yield Case("customer", "POST", f"{ATS}?{V1}", {"json": good})  # no X-RestLi-Method
+    yield Case("customer", "POST", f"{ATS}?{V1}", {"json": good, "headers": {"X-RestLi-Method": LONG[:41]}})
+    for query in ("", "ids[0].integrationContext=urn:li:organization:218", V1.replace("urn:li:organization", "urn"),
+                  V1.replace("APPLY_WITH_LINKEDIN", "NOPE"), V1.replace("JOBS", "RECRUITER"),
+                  "ids=List((a:b", "ids=List(" + ",".join(["(a:b)"] * 101) + ")", f"{V1}&ids=List({V2_KEY})",
+                  f"ids[999].integrationContext=x&{V1}", "ids=" + LONG[:7000], "ids[0].a%00=1"):
+        yield Case("customer", "POST", f"{ATS}?{query}", {"json": good, "headers": PATCH})
+        yield Case("customer", "GET", f"{ATS}?{query}", {})
+    for body in ({"entities": {ENTITY.replace("JOBS", "RECRUITER"): good["entities"][ENTITY]}},
+                 {"entities": {}}, {"entities": []}, {"entities": {ENTITY: {}}}, {"entities": {ENTITY: {"patch": {}}}},
+                 {"entities": {ENTITY: {"patch": {"$set": {"integrationName": ""}}}}},
+                 {"entities": {ENTITY: {"patch": {"$set": {"integrationName": LONG}}}}},
+                 {"entities": {ENTITY: {"patch": {"$set": {"integrationName": None}}}}},
+                 {"entities": {ENTITY: {"patch": {"$set": {"integrationName": "n", "onboardingStatus": "ENABLED"}}}}},
+                 {"entities": {LONG[:3000]: good["entities"][ENTITY]}}, {"entities": {"(a:": {"patch": {}}}}, []):
+        yield Case("customer", "POST", f"{ATS}?{V1}", {"json": body, "headers": PATCH})
+    yield from (Case(c.who, c.method, f"{ATS}?{V1}", {**c.kwargs, "headers": PATCH})
+                for c in json_kin("customer", "POST", ATS, good, "x", "y"))
+    tunnel = {"X-HTTP-Method-Override": "GET", "X-RestLi-Method": "batch_get"}
+    yield Case("customer", "POST", ATS, {"content": V1, "headers": {**tunnel, "Content-Type": "application/json"}})
+    yield Case("customer", "POST", ATS, {"content": "ids=é".encode(), "headers": {
+        **tunnel, "Content-Type": "application/x-www-form-urlencoded"}})
+    configurations = f"{ATS}/{V2_KEY}/configurations"
+    update = {"X-RestLi-Method": "batch_update"}
+    value = {"configurationValue": {"string": "https://ats.example.com/x"}}
+    for path, query, body in (
+            (configurations, "ids=CALLBACK_URL", {"entities": {"CALLBACK_URL": {
+                "configurationValue": {"string": LONG}}}}),
+            (configurations, "ids=NOPE", {"entities": {"NOPE": value}}),
+            (configurations, "ids=VIEWER_SETTING", {"entities": {"VIEWER_SETTING": {"configurationValue": {
+                "string": "ALL_SEATS"}}}}),
+            (configurations, "ids=CALLBACK_URL", {"entities": {"CALLBACK_URL": {"configurationValue": {}}}}),
+            (configurations, "", {"entities": {"CALLBACK_URL": value}}),
+            (f"{ATS}/(a:b)/configurations", "ids=CALLBACK_URL", {"entities": {"CALLBACK_URL": value}}),
+            (f"{ATS}/{LONG[:2500]}/configurations", "ids=CALLBACK_URL", {"entities": {"CALLBACK_URL": value}}),
+            (f"{ATS}/x=1/configurations", "ids=CALLBACK_URL", {"entities": {"CALLBACK_URL": value}})):
+        yield Case("customer", "PUT", f"{path}?{query}", {"json": body, "headers": update})
+    yield Case("customer", "PUT", f"{configurations}?ids=CALLBACK_URL", {"json": {"entities": {"CALLBACK_URL": value}}})
+    for version in (None, "", "2024", "202413", LONG[:21], "202401.1"):
+        headers = {"LinkedIn-Version": version} if version is not None else {}
+        yield Case("customer", "GET", f"/rest/atsIntegrations?{V1}", {"headers": headers})
+
+
+def widget() -> Iterator[Case]:
+    """The configuration plugin's API, with the grant of the customer's admin."""
+    requests = "/uas/widgets/ats/requests"
+    for body in ({"api_key": "nobody", "type": "APPLY_WITH_LINKEDIN"}, {"api_key": LONG, "type": "x"},
+                 {"type": "APPLY_WITH_LINKEDIN"}, {"api_key": "x", "type": None}, [], "x"):
+        yield Case("widget", "POST", requests, {"json": body})
+    yield from json_kin("widget", "POST", requests, {"api_key": "x", "type": "y"}, "type", "api_key")
+    yield Case("widget", "GET", "/uas/widgets/ats/state", {"params": {"api_key": LONG}})
+    yield Case("widget", "GET", "/uas/widgets/ats/state", {"params": {"api_key": "x", "types": LONG}})
+    yield Case("widget", "POST", "/uas/widgets/ats/confirmations", {"json": {"api_key": "x", "type": "y"}})
+
+
 @dataclass
 class World:
     http: TestClient
@@ -415,9 +490,33 @@ def world(runtime: Runtime, client: TestClient, operator_headers: dict[str, str]
     with runtime.db.transaction() as session:
         _, gupy_token = api_tokens.create(session, Caller.operator(218), name="all",
                                           scopes=[s.value for s in GupyScope], clock=runtime.clock)
+    bearer["customer"], bearer["widget"] = _customer_app(runtime, client, bearer["linkedin"])
     headers = {**{who: {"Authorization": f"Bearer {b}"} for who, b in bearer.items()},
                "gupy": {"Authorization": f"Bearer {gupy_token}"}, "manage": operator_headers, "oauth": {}}
     return World(client, runtime, headers, records, creds)
+
+
+def _customer_app(runtime: Runtime, client: TestClient, parent_token: str) -> tuple[str, str]:
+    """A partner's app for tenant 218 with Apply with LinkedIn requested by the tenant's admin: its token,
+    and the admin's plugin grant (the sign-in window's)."""
+    created = client.post("/v2/provisionedApplications", headers={"Authorization": f"Bearer {parent_token}"}, json={
+        "uniqueForeignId": "c", "name": "n", "description": "d", "tenantId": 218}).json()
+    admin = factories.member(runtime, "admin@example.com")
+    app_id = int(created["key"].rsplit(":", 1)[1])
+    with runtime.db.transaction() as session:
+        app = session.get(PartnerApp, app_id)
+        assert app is not None
+        integrations.request(session, app, integrations.administrator(session, app, admin),
+                             KINDS["APPLY_WITH_LINKEDIN"], clock=runtime.clock)
+        token = signin.start(session, accounts.get(session, admin), clock=runtime.clock, lifetime=3600)
+        signed_in = signin.resolve(session, token, clock=runtime.clock, idle=3600)
+        assert signed_in is not None
+    expires = runtime.clock.now() + timedelta(seconds=600)
+    signature = runtime.urls.sign(GRANT, signed_in.session_id, app_id, expires=expires)
+    customer = client.post("/oauth/v2/accessToken", data={
+        "grant_type": "client_credentials", "client_id": created["credentials"]["client_id"],
+        "client_secret": created["credentials"]["client_secret"]}).json()["access_token"]
+    return customer, f"{signed_in.session_id}.{app_id}.{int(expires.timestamp())}.{signature}"
 
 
 def snapshot(runtime: Runtime) -> dict[str, list[str]]:
@@ -430,7 +529,8 @@ def snapshot(runtime: Runtime) -> dict[str, list[str]]:
 
 CORPORA: dict[str, Callable[[World], Iterator[Case]]] = {
     "pageup": lambda w: pageup(w.records), "gupy": lambda w: gupy(w.records), "manage": lambda w: manage(w.records),
-    "oauth": lambda w: oauth(w.creds), "linkedin": lambda w: linkedin(),
+    "oauth": lambda w: oauth(w.creds), "linkedin": lambda w: linkedin(), "customer": lambda w: customer(),
+    "widget": lambda w: widget(),
 }
 
 

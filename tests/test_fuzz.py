@@ -38,6 +38,7 @@ class Credentials:
     api_token: str   # a Gupy-style API token
     operator: str
     parent_app: str  # a partner's parent app (LinkedIn's two-legged token, bound to no tenant)
+    customer_app: str  # the demo tenant's app, provisioned by a partner (an integration requested)
 
 
 @pytest.fixture
@@ -53,8 +54,12 @@ def app(runtime: Runtime, operator_headers: dict[str, str]) -> Iterator[tuple[Te
     parent_token = http.post("/oauth/v2/accessToken", data={
         "grant_type": "client_credentials", "client_id": parent.client_id,
         "client_secret": parent.client_secret}).json()["access_token"]
+    customer = loaded.linkedin.app
+    customer_token = http.post("/oauth/v2/accessToken", data={
+        "grant_type": "client_credentials", "client_id": customer.client_id,
+        "client_secret": customer.client_secret}).json()["access_token"]
     yield http, Credentials(tokens[False], tokens[True], api_token.token, operator_headers["Authorization"][7:],
-                            parent_token)
+                            parent_token, customer_token)
 
 
 @pytest.mark.parametrize("docs", [d.docs_at for d in DIALECTS if d.api])
@@ -89,6 +94,8 @@ def _headers(path: str, creds: Credentials) -> dict[str, str]:
         secret = creds.api_token
     elif "/backgroundchecking" in path:
         secret = creds.provider
+    elif path.startswith(("/v2/atsIntegrations", "/rest/")):
+        secret = creds.customer_app
     elif path.startswith("/v2/"):
         secret = creds.parent_app
     else:

@@ -214,8 +214,7 @@ def demo(as_json: JsonFlag = False,
         runtime.db.dispose()
     clients, gupy_token = demo.clients, demo.api_token
     if as_json:
-        out = {"clients": [vars(c) for c in clients], "api_token": vars(gupy_token),
-               "people": [vars(p) for p in demo.people], "base_url": settings.issuer,
+        out = {**demo_data.as_json(demo), "base_url": settings.issuer,
                **({"operator_credential": first_operator} if first_operator else {})}
         typer.echo(json.dumps(out, indent=2))
         return
@@ -227,6 +226,15 @@ def demo(as_json: JsonFlag = False,
         console.print(f"    client_id:     {c.client_id}\n    client_secret: {c.client_secret}", soft_wrap=True)
         console.print(f"    instanceId:    {c.tenant}\n    scopes:        {' '.join(c.scopes)}", soft_wrap=True)
     console.print(f"\n  Gupy API token (tenant {gupy_token.tenant}): Bearer {gupy_token.token}", soft_wrap=True)
+    linkedin = demo.linkedin
+    console.print(f"\n  LinkedIn partner {linkedin.partner}: parent app (token at /oauth/v2/accessToken)",
+                  soft_wrap=True)
+    console.print(f"    client_id:     {linkedin.parent.client_id}\n    client_secret: {linkedin.parent.client_secret}",
+                  soft_wrap=True)
+    console.print(f"  its app for tenant {linkedin.app.tenant} ({linkedin.key}; plugin pages on "
+                  f"{', '.join(linkedin.origins)}; Apply with LinkedIn requested)", soft_wrap=True)
+    console.print(f"    client_id:     {linkedin.app.client_id}\n    client_secret: {linkedin.app.client_secret}",
+                  soft_wrap=True)
     console.print(f"\n[bold]Sign in to the recruiter console at {settings.issuer}/console as[/bold]")
     for p in demo.people:
         console.print(f"    {p.role + ':':11}{p.email}  password: {p.password}", soft_wrap=True)

@@ -1,4 +1,6 @@
-"""`hireport demo`: tenant 218 with a realistic recruitment history, its clients, and partner `bg`.
+"""`hireport demo`: tenant 218 with a realistic recruitment history, its clients, partner `bg` (background
+checks), and partner `demo-ats` (an ATS integrating with LinkedIn: its parent app, the app it provisioned for
+tenant 218, and the Apply with LinkedIn integration the tenant's admin requested, ready to be enabled).
 
 Idempotent: the data is created once; the demo credentials are issued once, kept (owner-only) in the data
 directory so that later runs print the same ones, and re-issued on request.
@@ -14,6 +16,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireport.dialects.linkedin.kinds import KINDS as LINKEDIN_KINDS
+from hireport.dialects.linkedin.provisioning import RESERVED as LINKEDIN_RESERVED
+from hireport.dialects.linkedin.provisioning import URN as LINKEDIN_APP
+from hireport.dialects.linkedin.scopes import Scope as LinkedInScope
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.runtime import Runtime
@@ -26,6 +32,7 @@ from hireport.models import (
     JobStatus,
     OAuthClient,
     Partner,
+    PartnerApp,
     Role,
     Tenant,
 )
@@ -38,21 +45,29 @@ from hireport.services import (
     checks,
     documents,
     identity,
+    integrations,
     jobs,
     messaging,
     offers,
+    partner_apps,
 )
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields, FormAnswer
 from hireport.services.checks import CheckResult, Report
 from hireport.services.jobs import JobFields
 from hireport.services.offers import OfferFields
+from hireport.services.partner_apps import AppFields
 
 DEMO_TENANT = 218
 DEMO_PARTNER = "bg"
 INTEGRATOR = "demo integrator"
 PROVIDER = "demo background checks"
 GUPY_TOKEN_NAME = "demo Gupy integration"  # noqa: S105 (a name, not a secret)
+ATS_PARTNER = "demo-ats"
+ATS_PARENT = "demo ATS parent app"
+ATS_APP = "Demo ATS for Acme Health"
+ATS_APP_KEY = "acme-health"
+ATS_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"]  # a partner's page in development
 
 FIRST = ["Olivia", "Noah", "Amelia", "Jack", "Isla", "William", "Mia", "Oliver", "Ava", "Leo", "Grace", "Lucas",
          "Chloe", "Henry", "Zoe", "Thomas", "Ruby", "James", "Sofia", "Ethan", "Maya", "Lachlan", "Aisha", "Kenji"]
@@ -91,12 +106,26 @@ PEOPLE = [("admin@demo.example.com", "Alex Admin", Role.admin),
 
 
 @dataclass(frozen=True)
+class DemoLinkedIn:
+    """Partner `demo-ats`'s parent app (LinkedIn.Provisioning) and the app it provisioned for tenant 218
+    (`key`), whose plugin pages may run on `origins`."""
+
+    partner: str
+    parent: "DemoClient"
+    app: "DemoClient"
+    key: str
+    origins: list[str]
+
+
+@dataclass(frozen=True)
 class Demo:
-    """What `hireport demo` prints: the clients, the Gupy API token, and the people who sign in."""
+    """What `hireport demo` prints: the clients, the Gupy API token, the people who sign in, and LinkedIn's
+    partner apps."""
 
     clients: list["DemoClient"]
     api_token: DemoApiToken
     people: list[DemoPerson]
+    linkedin: DemoLinkedIn
 
 
 @dataclass(frozen=True)
@@ -114,23 +143,31 @@ def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> Demo
     the saved ones are missing or no longer work."""
     if not reissue and saved.is_file():
         found = json.loads(saved.read_text())
-        if "people" in found:
+        if "linkedin" in found:
+            saved_linkedin = found["linkedin"]
+            linkedin = DemoLinkedIn(**{**saved_linkedin, "parent": DemoClient(**saved_linkedin["parent"]),
+                                       "app": DemoClient(**saved_linkedin["app"])})
             demo = Demo([DemoClient(**c) for c in found["clients"]], DemoApiToken(**found["api_token"]),
-                        [DemoPerson(**p) for p in found["people"]])
+                        [DemoPerson(**p) for p in found["people"]], linkedin)
             if _still_work(runtime, demo):
                 return demo
     demo = load(runtime)
     saved.unlink(missing_ok=True)
     fd = os.open(saved, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as out:
-        json.dump({"clients": [vars(c) for c in demo.clients], "api_token": vars(demo.api_token),
-                   "people": [vars(p) for p in demo.people]}, out)
+        json.dump(as_json(demo), out)
     return demo
+
+
+def as_json(demo: Demo) -> dict[str, object]:
+    linkedin = {**vars(demo.linkedin), "parent": vars(demo.linkedin.parent), "app": vars(demo.linkedin.app)}
+    return {"clients": [vars(c) for c in demo.clients], "api_token": vars(demo.api_token),
+            "people": [vars(p) for p in demo.people], "linkedin": linkedin}
 
 
 def _still_work(runtime: Runtime, demo: Demo) -> bool:
     with runtime.db.transaction() as session:
-        for c in demo.clients:
+        for c in [*demo.clients, demo.linkedin.parent, demo.linkedin.app]:
             client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == c.client_id))
             if client is None or client.revoked_at is not None or not secret_matches(c.client_secret,
                                                                                    client.secret_hash):
@@ -150,8 +187,8 @@ def load(runtime: Runtime) -> Demo:
         clients = [
             _client(session, runtime.clock, INTEGRATOR, list(held_by(Holder.client)), lifetime=lifetime,
                     tenant_id=DEMO_TENANT),
-            _client(session, runtime.clock, PROVIDER, list(held_by(Holder.partner_client)), lifetime=lifetime,
-                    partner=DEMO_PARTNER),
+            _client(session, runtime.clock, PROVIDER, list(held_by(Holder.partner_client, dialect="pageup")),
+                    lifetime=lifetime, partner=DEMO_PARTNER),
         ]
         caller = Caller.operator(DEMO_TENANT)
         for old in api_tokens.list_all(session, caller):
@@ -160,7 +197,37 @@ def load(runtime: Runtime) -> Demo:
         row, secret = api_tokens.create(session, caller, name=GUPY_TOKEN_NAME, scopes=list(held_by(Holder.api_token)),
                                         clock=runtime.clock)
         people = [_person(session, runtime.clock, email, name, role) for email, name, role in PEOPLE]
-        return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people)
+        linkedin = _linkedin(session, runtime)
+        return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people, linkedin)
+
+
+def _linkedin(session: Session, runtime: Runtime) -> DemoLinkedIn:
+    """Partner `demo-ats`: its parent app, the app it provisioned for the demo tenant, and the Apply with
+    LinkedIn integration the demo admin requested in its plugin (REQUESTED: the partner's to enable)."""
+    clock, lifetime = runtime.clock, runtime.settings.token_lifetime
+    if session.scalar(select(Partner).where(Partner.code == ATS_PARTNER)) is None:
+        identity.create_partner(session, code=ATS_PARTNER, name="Demo ATS Ltd", kind="ats", clock=clock)
+    parent = _client(session, clock, ATS_PARENT, [LinkedInScope.provisioning.value], lifetime=lifetime,
+                     partner=ATS_PARTNER)
+    partner_id = session.scalar(select(Partner.id).where(Partner.code == ATS_PARTNER))
+    assert partner_id is not None
+    app = session.scalar(select(PartnerApp).where(PartnerApp.partner_id == partner_id,
+                                                  PartnerApp.foreign_id == ATS_APP_KEY))
+    if app is None:
+        app = partner_apps.provision(
+            session, Caller(client_id=ATS_PARENT, partner_id=partner_id), tenant_id=DEMO_TENANT,
+            foreign_id=ATS_APP_KEY, reserved=LINKEDIN_RESERVED, clock=clock,
+            fields=AppFields(name=ATS_APP, description="Demo ATS's app for Acme Health", widget_origins=ATS_ORIGINS,
+                             callback_urls=[])).app
+        admin = accounts.find(session, PEOPLE[0][0])
+        assert admin is not None  # the demo people come first
+        member = integrations.administrator(session, app, admin.id)
+        integrations.request(session, app, member, LINKEDIN_KINDS["APPLY_WITH_LINKEDIN"], clock=clock)
+    app_client = session.get(OAuthClient, app.oauth_client_id)
+    assert app_client is not None
+    secret = identity.rotate_client_secret(session, app_client)
+    customer = DemoClient(app_client.client_id, secret, list(app_client.scopes), DEMO_TENANT, None)
+    return DemoLinkedIn(ATS_PARTNER, parent, customer, f"{LINKEDIN_APP}{app.id}", list(app.widget_origins))
 
 
 def _person(session: Session, clock: Clock, email: str, name: str, role: Role) -> DemoPerson:

@@ -44,9 +44,10 @@ def changes_nothing(names: list[str] | tuple[str, ...]) -> bool:
     return all(n in _REGISTRY and _REGISTRY[n].reads_only for n in names)
 
 
-def held_by(holder: Holder) -> tuple[str, ...]:
-    """Every registered scope that `holder` may be given, in registration order."""
-    return tuple(name for name, spec in _REGISTRY.items() if holder in spec.holders)
+def held_by(holder: Holder, *, dialect: str | None = None) -> tuple[str, ...]:
+    """Every registered scope that `holder` may be given (of one dialect's, if named), in registration order."""
+    return tuple(name for name, spec in _REGISTRY.items()
+                 if holder in spec.holders and dialect in (None, spec.dialect))
 
 
 def parse_scopes(text: str | list[str] | tuple[str, ...], *, holder: Holder | None = None) -> list[str]:

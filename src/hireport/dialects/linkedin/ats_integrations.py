@@ -10,9 +10,8 @@ import re
 from typing import Annotated, Any
 from urllib.parse import unquote
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 from starlette.responses import JSONResponse, Response
 
 from hireport.dialects.linkedin import restli
@@ -42,6 +41,16 @@ ENABLED_ALREADY = ("One or more of your update keys are violating update rule : 
 MethodHeader = Annotated[str | None, Header(alias="X-RestLi-Method", max_length=40, description=(
     "The Rest.li method: `batch_get` (or none) for a GET, `batch_partial_update` for a POST, `batch_update` for "
     "a PUT; any case"))]
+# `ids` is declared for the API docs (and the fuzzer); the routes read it from the raw query (`restli`), where
+# a 2.0 key's values are still percent-encoded
+IdText = Annotated[str, Field(max_length=16_000)]
+Ids = Annotated[list[IdText] | None, Query(max_length=restli.MAX_KEYS, description=(
+    "The keys: `List((dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,integrationType:...,"
+    "tenantType:...))` (Rest.li 2.0), or instead `ids[0].integrationContext=...&ids[0].integrationType=...` "
+    "(1.0); read from the raw query"))]
+ConfigurationIds = Annotated[list[IdText] | None, Query(max_length=restli.MAX_KEYS, description=(
+    "The configurations: `ids=CALLBACK_URL&ids=VIEWER_SETTING` (1.0) or `ids=List(CALLBACK_URL,VIEWER_SETTING)` "
+    "(2.0)"))]
 PathKey = Annotated[str, Path(max_length=2000, description=(
     "The integration's key: `(dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,...)` (2.0) or "
     "`integrationContext=...&integrationType=...` (1.0)"))]
@@ -156,7 +165,7 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 @router.get("", summary="Verify integrations (batch get)", response_model=BatchIntegrations)
-def batch_get(request: Request, session: DbSession, method: MethodHeader = None) -> Response:
+def batch_get(request: Request, session: DbSession, method: MethodHeader = None, ids: Ids = None) -> Response:
     """The onboarding status of the given integrations of your customer: found ones in `results`, the
     others left out (nothing requested: `results`, `errors` and `statuses` all empty)."""
     return _batch_get(request, session, request.scope["query_string"].decode("latin-1"), method)
@@ -169,7 +178,7 @@ def batch_get(request: Request, session: DbSession, method: MethodHeader = None)
                      "type": "object", "properties": {"ids": {"type": "string", "maxLength": 8000}},
                      "description": "A tunnelled batch get's query (with X-HTTP-Method-Override: GET)"}}}}})
 async def batch_partial_update(request: Request, session: DbSession, rt: RuntimeDep, method: MethodHeader = None,
-                               override: Override = None) -> Response:
+                               override: Override = None, ids: Ids = None) -> Response:
     """`X-RestLi-Method: batch_partial_update`, the keys in the query and the same keys in `entities`, each
     `{"patch": {"$set": {"integrationName": ...}}}`: names each requested integration and enables it (or,
     for a type the customer switches on, makes it PARTNER_READY). `results` holds `{"status": 204}` per
@@ -217,29 +226,30 @@ async def batch_partial_update(request: Request, session: DbSession, rt: Runtime
 
 @router.get("/{key}/configurations", summary="Read an integration's configurations (batch get)",
             response_model=BatchConfigurationViews)
-def configurations(request: Request, session: DbSession, key: PathKey, method: MethodHeader = None) -> Response:
+def configurations(request: Request, session: DbSession, key: PathKey, method: MethodHeader = None,
+                   ids: ConfigurationIds = None) -> Response:
     """`ids` names the configurations (`ids=CALLBACK_URL` or `ids=List(CALLBACK_URL)`); those set are in
     `results`."""
     app = _app(session, request, "GET /atsIntegrations/{key}/configurations")
     _expect(method, "batch_get", allow_none=True)
     row = _integration(session, app, request)
-    ids = restli.query_ids(request.scope["query_string"].decode("latin-1"))
-    results = {name: {"configurationValue": row.settings[name]} for name in ids if name in row.settings}
+    names = restli.query_ids(request.scope["query_string"].decode("latin-1"))
+    results = {name: {"configurationValue": row.settings[name]} for name in names if name in row.settings}
     return JSONResponse({"errors": {}, "results": results, "statuses": {}})
 
 
 @router.put("/{key}/configurations", summary="Set an integration's configurations (batch update)",
             response_model=BatchUpdated)
 def set_configurations(request: Request, session: DbSession, rt: RuntimeDep, key: PathKey, body: BatchConfigurations,
-                       method: MethodHeader = None) -> Response:
+                       method: MethodHeader = None, ids: ConfigurationIds = None) -> Response:
     """`X-RestLi-Method: batch_update`, `ids` naming the configurations and `entities` giving each
     `{"configurationValue": {"string": ...}}`: `CALLBACK_URL` (an https URL, for the apply integrations) and
     `VIEWER_SETTING` (`ALL_SEATS` or `ADMIN_SEATS`, for IN_ATS_INDICATOR and PROFILE_PLUGIN)."""
     app = _app(session, request, "PUT /atsIntegrations/{key}/configurations")
     _expect(method, "batch_update")
     row = _integration(session, app, request)
-    ids = restli.query_ids(request.scope["query_string"].decode("latin-1"))
-    if sorted(set(ids)) != sorted(body.entities):
+    names = restli.query_ids(request.scope["query_string"].decode("latin-1"))
+    if sorted(set(names)) != sorted(body.entities):
         raise InvalidInput("Batch request mismatch. The entities in the request body must be the ids of the query "
                            "parameter")
     values = {name: _configuration(name, row.kind, entity.configurationValue) for name, entity in
@@ -248,7 +258,7 @@ def set_configurations(request: Request, session: DbSession, rt: RuntimeDep, key
     return JSONResponse({"errors": {}, "results": {name: {"status": 204} for name in values}})
 
 
-def _batch_get(request: Request, session: Session, raw_query: str, method: str | None) -> Response:
+def _batch_get(request: Request, session: DbSession, raw_query: str, method: str | None) -> Response:
     app = _app(session, request, "GET /atsIntegrations")
     _expect(method, "batch_get", allow_none=True)
     keys, v2 = restli.query_keys(raw_query)
@@ -267,7 +277,7 @@ def _batch_get(request: Request, session: Session, raw_query: str, method: str |
     return JSONResponse({"errors": {}, "results": results, "statuses": {}})
 
 
-def _app(session: Session, request: Request, operation: str) -> PartnerApp:
+def _app(session: DbSession, request: Request, operation: str) -> PartnerApp:
     caller: Caller = caller_of(request)
     return integrations.app_of(session, caller, operation)
 
@@ -302,7 +312,7 @@ def _identity(key: Key) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(key.items()))
 
 
-def _integration(session: Session, app: PartnerApp, request: Request) -> Integration:
+def _integration(session: DbSession, app: PartnerApp, request: Request) -> Integration:
     """The integration the path's key names (read from the raw path: a 2.0 key's values stay encoded)."""
     raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
     segment = raw_path.decode("latin-1").rstrip("/").split("/")[-2]

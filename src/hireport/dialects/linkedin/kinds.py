@@ -17,11 +17,13 @@ product needs and nothing else.
 
 from dataclasses import dataclass
 
-from hireport.dialects.pageup.scopes import Scope as Hire
 from hireport.services.integrations import Kind
 
 JOBS, RECRUITER = "JOBS", "RECRUITER"
-_READ_ALL = (Hire.job_read, Hire.applicant_read, Hire.application_read)
+# the Hire API's scopes (registered by the pageup dialect; a test holds every name here to the registry)
+JOB_READ, APPLICANT_READ, APPLICANT_WRITE = "Public.Job.Read", "Public.Applicant.Read", "Public.Applicant.Write"
+APPLICATION_READ, APPLICATION_WRITE = "Public.Application.Read", "Public.Application.Write"
+_READ_ALL = (JOB_READ, APPLICANT_READ, APPLICATION_READ)
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,14 @@ class Type:
 
 def _type(name: str, audience: str, grants: tuple[str, ...], *, confirms: bool = False,
           context: str = "organization") -> Type:
-    return Type(Kind(name, audience, tuple(str(g) for g in grants), customer_confirms=confirms), context)
+    return Type(Kind(name, audience, grants, customer_confirms=confirms), context)
 
 
 TYPES = {t.kind.name: t for t in (
-    _type("APPLY_WITH_LINKEDIN", JOBS, (Hire.job_read, Hire.application_write)),
-    _type("APPLY_CONNECT", JOBS, (Hire.job_read, Hire.application_read, Hire.application_write)),
-    _type("ONE_CLICK_EXPORT", RECRUITER, (Hire.job_read, Hire.applicant_write, Hire.application_write),
-          confirms=True),
-    _type("IN_ATS_INDICATOR", RECRUITER, (Hire.applicant_read, Hire.application_read), confirms=True),
+    _type("APPLY_WITH_LINKEDIN", JOBS, (JOB_READ, APPLICATION_WRITE)),
+    _type("APPLY_CONNECT", JOBS, (JOB_READ, APPLICATION_READ, APPLICATION_WRITE)),
+    _type("ONE_CLICK_EXPORT", RECRUITER, (JOB_READ, APPLICANT_WRITE, APPLICATION_WRITE), confirms=True),
+    _type("IN_ATS_INDICATOR", RECRUITER, (APPLICANT_READ, APPLICATION_READ), confirms=True),
     _type("PROFILE_PLUGIN", RECRUITER, _READ_ALL, confirms=True),
     _type("CSA_API", RECRUITER, _READ_ALL, confirms=True, context="contract"),
 )}

@@ -30,7 +30,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.orm import Session
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from hireport.dialects.linkedin.kinds import BUNDLE_TITLES, BUNDLES, KINDS, STATUS_WORDS, TYPES, context_of
@@ -199,7 +198,7 @@ def _bundle_status(found: dict[str, Integration], bundle: str) -> str | None:
     return STATUS_WORDS[min(statuses, key=order.index)]
 
 
-def _admin(rt: Runtime, session: Session, api_key: str, authorization: str | None) -> tuple[PartnerApp, Member]:
+def _admin(rt: Runtime, session: DbSession, api_key: str, authorization: str | None) -> tuple[PartnerApp, Member]:
     """The app, and the signed-in admin of its customer the grant speaks for."""
     app = integrations.app_by_client_id(session, api_key)
     if app is None:
@@ -211,7 +210,7 @@ def _admin(rt: Runtime, session: Session, api_key: str, authorization: str | Non
         raise Forbidden(NO_PERMISSION) from None
 
 
-def _granted(rt: Runtime, session: Session, app: PartnerApp, authorization: str | None) -> int:
+def _granted(rt: Runtime, session: DbSession, app: PartnerApp, authorization: str | None) -> int:
     scheme, _, grant = (authorization or "").partition(" ")
     parts = grant.split(".")
     if scheme.lower() != "bearer" or len(parts) != 4 or not all(p.isdigit() for p in parts[:3]) \
