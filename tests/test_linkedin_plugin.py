@@ -202,6 +202,14 @@ def test_the_seed_steps_end_to_end(server: Server, partner_site: Site, browser_p
     screenshot(page, "linkedin-plugin-enabled")
     assert not [e for e in errors if "error." in e], errors
 
+    # the customer's admin sees the app and its integration in the console (signed in by the plugin's window)
+    page.goto(f"{base}/console/218/integrations")
+    row = page.locator("article.partner-app:has-text('Acme ATS') tr[data-kind=APPLY_WITH_LINKEDIN]")
+    expect(row.locator(".badge")).to_have_text("enabled")
+    expect(row).to_contain_text("Acme's Apply with LinkedIn")
+    page.locator("#partner-apps").scroll_into_view_if_needed()
+    screenshot(page, "console-partner-apps")
+
 
 def test_a_person_who_is_not_the_customers_admin_is_refused(server: Server, partner_site: Site,
                                                             browser_page: Page):

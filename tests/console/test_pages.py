@@ -15,7 +15,7 @@ from hireport.services import accounts, applicants, applications, identity, job_
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields
 from hireport.services.jobs import JobFields
-from tests.console.world import A, B, World, dump, person
+from tests.console.world import SECRET, A, B, World, dump, person
 from tests.factories import Credentials, token_response
 
 
@@ -215,6 +215,15 @@ def test_empty_tenants_say_what_to_do(world: World):
     assert "No mail has been sent" in admin.get("/console/300/messages").text
     integrations = admin.get("/console/300/integrations").text
     assert "no OAuth client" in integrations and "no API token" in integrations
+
+
+def test_the_integrations_page_lists_the_partner_apps_and_their_integrations(world: World):
+    page = world.people["admin"].get(f"/console/{A}/integrations").text
+    assert "Acme ATS" in page and "by Acme ATS Ltd" in page and "https://218.ats.example.com" in page
+    assert 'data-kind="APPLY_WITH_LINKEDIN"' in page and 'class="badge i-requested">requested<' in page
+    assert "nothing yet" in page, "a requested integration grants nothing"
+    assert SECRET not in page
+    assert world.people["recruiter"].get(f"/console/{A}/integrations").status_code == 403
 
 
 def test_an_api_token_is_shown_once_and_refused_as_soon_as_it_is_revoked(world: World):

@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
+from hireport.dialects.linkedin.kinds import KINDS
 from hireport.kit.auth import Caller
 from hireport.kit.runtime import Runtime
-from hireport.models import ApplicationStatus, Base, DocumentOwner, JobStatus, Role
+from hireport.models import ApplicationStatus, Base, DocumentOwner, JobStatus, Partner, Role
 from hireport.services import (
     accounts,
     api_tokens,
@@ -21,15 +22,18 @@ from hireport.services import (
     checks,
     documents,
     identity,
+    integrations,
     jobs,
     messaging,
     offers,
+    partner_apps,
     signin,
 )
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields, FormAnswer
 from hireport.services.jobs import JobFields
 from hireport.services.offers import OfferFields
+from hireport.services.partner_apps import AppFields
 from hireport.web.people import SESSION_COOKIE, csrf_key
 
 A, B = 218, 219
@@ -70,11 +74,31 @@ class World:
 def build(rt: Runtime, http: TestClient) -> World:
     with rt.db.transaction() as session:
         identity.create_partner(session, code="bg", name="BG Checks", kind="background_check", clock=rt.clock)
+        identity.create_partner(session, code="ats", name="Acme ATS Ltd", kind="ats", clock=rt.clock)
     world = World(rt, http, records(rt, A, "Acme Health"), records(rt, B, f"{SECRET} Corp"))
     for name, tenant, role in (("admin", A, Role.admin), ("recruiter", A, Role.recruiter),
                                ("viewer", A, Role.viewer), ("admin219", B, Role.admin), ("nobody", None, None)):
         world.people[name] = person(rt, http, f"{name}@example.com", tenant, role)
+    for tenant, admin in ((A, "admin"), (B, "admin219")):
+        partner_app(rt, tenant, world.people[admin].email)
     return world
+
+
+def partner_app(rt: Runtime, tenant: int, admin_email: str) -> None:
+    """An app partner `ats` provisioned for the tenant, with Apply with LinkedIn requested by its admin."""
+    mark = f"{SECRET} " if tenant == B else ""
+    with rt.db.transaction() as s:
+        partner = s.scalar(select(Partner.id).where(Partner.code == "ats"))
+        assert partner is not None
+        app = partner_apps.provision(s, Caller(client_id="parent", partner_id=partner), tenant_id=tenant,
+                                     foreign_id=f"customer-{tenant}", reserved=(), clock=rt.clock,
+                                     fields=AppFields(name=f"{mark}Acme ATS", description=f"{mark}app",
+                                                      widget_origins=[f"https://{tenant}.ats.example.com"],
+                                                      callback_urls=[]))
+        admin = accounts.find(s, admin_email)
+        assert admin is not None
+        integrations.request(s, app.app, integrations.administrator(s, app.app, admin.id), KINDS["APPLY_WITH_LINKEDIN"],
+                             clock=rt.clock)
 
 
 def person(rt: Runtime, http: TestClient, email: str, tenant: int | None, role: Role | None) -> Person:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Forbidden, InvalidTransition, NotFound
-from hireport.models import Integration, IntegrationStatus, OAuthClient, PartnerApp
+from hireport.models import Integration, IntegrationStatus, OAuthClient, Partner, PartnerApp
 from hireport.services import accounts
 from hireport.services.accounts import Action
 
@@ -148,14 +148,31 @@ def configure(session: Session, app: PartnerApp, kind_name: str, settings: Mappi
     return row
 
 
-def of_tenant(session: Session, tenant_id: int) -> list[tuple[PartnerApp, list[Integration]]]:
-    """Every partner app serving the tenant, with its integrations."""
-    apps = session.scalars(select(PartnerApp).where(PartnerApp.tenant_id == tenant_id).order_by(PartnerApp.id)).all()
+@dataclass(frozen=True)
+class TenantApp:
+    """A partner app serving a tenant, as its admins see it."""
+
+    app: PartnerApp
+    partner: str
+    client_id: str
+    scopes: list[str]  # what its enabled integrations grant
+    revoked: bool
+    integrations: list[Integration]
+
+
+def of_tenant(session: Session, tenant_id: int) -> list[TenantApp]:
+    """Every partner app serving the tenant, with its partner, its client and its integrations."""
+    apps = session.execute(
+        select(PartnerApp, Partner.name, OAuthClient.client_id, OAuthClient.scopes, OAuthClient.revoked_at)
+        .join(Partner, Partner.id == PartnerApp.partner_id)
+        .join(OAuthClient, OAuthClient.id == PartnerApp.oauth_client_id)
+        .where(PartnerApp.tenant_id == tenant_id).order_by(PartnerApp.id)).tuples().all()
     rows = session.scalars(select(Integration).where(Integration.tenant_id == tenant_id).order_by(Integration.id))
-    by_app: dict[int, list[Integration]] = {app.id: [] for app in apps}
+    by_app: dict[int, list[Integration]] = {app.id: [] for app, *_ in apps}
     for row in rows:
         by_app.setdefault(row.app_id, []).append(row)
-    return [(app, by_app[app.id]) for app in apps]
+    return [TenantApp(app, partner, client_id, list(scopes), revoked is not None, by_app[app.id])
+            for app, partner, client_id, scopes, revoked in apps]
 
 
 def _next(row: Integration | None, step: Step) -> IntegrationStatus:

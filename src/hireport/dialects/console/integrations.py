@@ -1,6 +1,7 @@
 """The tenant's integrations, for its admins: OAuth clients and API tokens, created (the secret shown once,
 on the page that answers the form) and revoked (refused at once: the revocation is published like the
-management API's)."""
+management API's); and the apps partners provisioned for the tenant, with the integrations requested through
+them and where each stands."""
 
 from dataclasses import dataclass
 from typing import Annotated
@@ -16,6 +17,7 @@ from hireport.kit.invalidation import API_TOKENS, REVOKED_CLIENTS
 from hireport.kit.scopes import Holder, held_by
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.services import api_tokens, identity
+from hireport.services import integrations as partner_integrations
 from hireport.services.accounts import Member
 from hireport.web.people import CheckedForm
 
@@ -96,4 +98,5 @@ def _page(request: Request, member: Member, session: DbSession, *, clients: str 
     return show(request, member, "integrations.html", section="integrations", created=created,
                 clients=identity.tenant_clients(session, member.tenant_id, limit=PAGE_SIZE, cursor=clients),
                 tokens=api_tokens.list_page(session, member.caller, limit=PAGE_SIZE, cursor=tokens),
+                partner_apps=partner_integrations.of_tenant(session, member.tenant_id),
                 client_scopes=held_by(Holder.client), token_scopes=held_by(Holder.api_token))
