@@ -3,6 +3,8 @@ its customer requested (batch partial update) and verifies it (batch get), in Re
 row of the seed's (003) two error tables, with its HTTP code, response status and message; the configurations
 sub-resource; and what enabling grants the app, on both sides."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import quote
 
@@ -14,6 +16,7 @@ from hireport.dialects.linkedin.kinds import KINDS
 from hireport.kit.clock import FrozenClock
 from hireport.kit.errors import Forbidden, InvalidTransition
 from hireport.kit.runtime import Runtime
+from hireport.kit.scopes import Holder, held_by
 from hireport.models import Integration, IntegrationStatus, PartnerApp, Role
 from hireport.services import integrations
 from hireport.services.integrations import MOVES, Step
@@ -397,6 +400,45 @@ def test_only_the_customers_admins_may_request(runtime: Runtime, acme: Customer)
         for account in (recruiter, outsider):
             with pytest.raises(Forbidden):
                 integrations.administrator(session, app, account)
+
+
+def test_every_grant_is_a_scope_a_customers_app_may_hold():
+    for kind in KINDS.values():
+        assert kind.grants and set(kind.grants) <= set(held_by(Holder.client)), kind
+
+
+def test_concurrent_enablings_enable_once(runtime: Runtime, acme: Customer):
+    """Eight partner calls at once on one requested integration: one enables it, seven are refused."""
+    acme.request("APPLY_WITH_LINKEDIN")
+    start = threading.Barrier(8)
+
+    def attempt(n: int) -> str:
+        start.wait()
+        try:
+            with runtime.db.transaction() as session:
+                app = session.get(PartnerApp, acme.app_id)
+                assert app is not None
+                integrations.complete(session, app, {"APPLY_WITH_LINKEDIN": f"name {n}"}, KINDS, clock=runtime.clock)
+        except integrations.AlreadyEnabled:
+            return "refused"
+        return "enabled"
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = sorted(pool.map(attempt, range(8)))
+    assert outcomes == ["enabled"] + ["refused"] * 7
+    assert acme.rows()["APPLY_WITH_LINKEDIN"][0] == IntegrationStatus.enabled
+
+
+def test_concurrent_requests_record_once(runtime: Runtime, acme: Customer):
+    start = threading.Barrier(8)
+
+    def attempt(_: int) -> None:
+        start.wait()
+        acme.request("APPLY_WITH_LINKEDIN")
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(attempt, range(8)))
+    assert acme.rows() == {"APPLY_WITH_LINKEDIN": (IntegrationStatus.requested, None)}
 
 
 def test_the_moves_are_a_table(runtime: Runtime, acme: Customer):

@@ -84,9 +84,11 @@ def administrator(session: Session, app: PartnerApp, account_id: int) -> account
     return member
 
 
-def of_app(session: Session, app: PartnerApp) -> dict[str, Integration]:
-    """The app's integrations, by kind."""
-    rows = session.scalars(select(Integration).where(Integration.app_id == app.id).order_by(Integration.id))
+def of_app(session: Session, app: PartnerApp, *, lock: bool = False) -> dict[str, Integration]:
+    """The app's integrations, by kind; with `lock`, held until the transaction ends (a move reads the status
+    it moves from: two at once must not both see REQUESTED)."""
+    query = select(Integration).where(Integration.app_id == app.id).order_by(Integration.id)
+    rows = session.scalars(query.with_for_update() if lock else query)
     return {row.kind: row for row in rows}
 
 
@@ -99,9 +101,9 @@ def request(session: Session, app: PartnerApp, member: accounts.Member, kind: Ki
     now = clock.now()
     row = Integration(app_id=app.id, tenant_id=app.tenant_id, kind=kind.name, status=status, name=None, settings={},
                       requested_by=member.account_id, requested_at=now, enabled_at=None, updated_at=now)
-    session.add(row)
     try:
         with session.begin_nested():
+            session.add(row)
             session.flush()
     except IntegrityError:  # the same request at the same time: it is recorded once
         return of_app(session, app)[kind.name]
@@ -110,7 +112,7 @@ def request(session: Session, app: PartnerApp, member: accounts.Member, kind: Ki
 
 def confirm(session: Session, app: PartnerApp, kind: Kind, *, clock: Clock) -> Integration:
     """The customer's admin switches on a kind the partner has prepared."""
-    found = of_app(session, app).get(kind.name)
+    found = of_app(session, app, lock=True).get(kind.name)
     if found is None:
         raise NotFound(f"no {kind.name} integration was requested")
     _move(session, app, found, kind, Step.confirm, clock)
@@ -121,7 +123,7 @@ def complete(session: Session, app: PartnerApp, names: Mapping[str, str], kinds:
              clock: Clock) -> dict[str, Integration | None]:
     """The partner's app names and completes its requested integrations (kind -> name): each found one
     moves on, the others answer None. If any is enabled already, nothing changes (AlreadyEnabled)."""
-    found = of_app(session, app)
+    found = of_app(session, app, lock=True)
     if any(found[k].status == S.enabled for k in names if k in found):
         raise AlreadyEnabled("an enabled integration cannot be changed")
     done: dict[str, Integration | None] = {}
@@ -139,7 +141,7 @@ def complete(session: Session, app: PartnerApp, names: Mapping[str, str], kinds:
 def configure(session: Session, app: PartnerApp, kind_name: str, settings: Mapping[str, Any], *,
               clock: Clock) -> Integration | None:
     """Set some of an integration's settings (None: the app has no such integration)."""
-    row = of_app(session, app).get(kind_name)
+    row = of_app(session, app, lock=True).get(kind_name)
     if row is None:
         return None
     row.settings = {**row.settings, **settings}
