@@ -258,3 +258,16 @@ def test_a_page_that_names_another_origin_gets_no_widget(server: Server, partner
     assert all(not f.url.startswith(server.base_url) or f.evaluate("!document.getElementById('widget')")
                for f in framed), "the browser refused to show hireport's widget inside this page"
     screenshot(page, "linkedin-plugin-frame-refused")
+
+    # the loader itself, its frame's request made to name an allowed origin on the way (what a lying page
+    # would send): the browser refuses the frame, and the loader says so in the page and the console
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.route(f"{server.base_url}/uas/widgets/ats?*", lambda route: route.continue_(url=route.request.url.replace(
+        quote(partner_site.origin, safe=""), quote("https://ats.example.com", safe=""))))
+    partner_site.pages["/lying-loader"] = PARTNER_PAGE.format(
+        hireport=server.base_url, api_key=app["credentials"]["client_id"], bundles="APPLY_WITH_LINKEDIN")
+    page.goto(f"{partner_site.origin}/lying-loader")
+    expect(page.locator(".IN-widget-error")).to_have_text(
+        "Domain validation failed for the api key. Please contact your ATS for further assistance.")
+    assert "error.origin.not.in.api.domains" in errors, errors

@@ -101,6 +101,10 @@ def test_a_foreign_id_is_unique_per_partner(client: TestClient, parents, runtime
     ({"validJsSdkDomains": ["https://ats.example.com/"]}, "validJsSdkDomains"),
     ({"validJsSdkDomains": ["https://ats.example.com/path"]}, "validJsSdkDomains"),
     ({"validJsSdkDomains": ["ftp://ats.example.com"]}, "validJsSdkDomains"),
+    ({"validJsSdkDomains": ["https://*"]}, "validJsSdkDomains"),
+    ({"validJsSdkDomains": ["https://*.example.com"]}, "validJsSdkDomains"),
+    ({"validJsSdkDomains": ["https://a.example.com;x"]}, "validJsSdkDomains"),
+    ({"validJsSdkDomains": ["https://a.example.com,https://b.example.com"]}, "validJsSdkDomains"),
     ({"oauth2AuthorizedCallbackUrls": ["http://ats.example.com/callback"]}, "oauth2AuthorizedCallbackUrls"),
     ({"oauth2AuthorizedCallbackUrls": ["https://ats.example.com/cb#x"]}, "oauth2AuthorizedCallbackUrls"),
     ({"tenantId": 999}, "tenantId"),
@@ -177,3 +181,10 @@ def test_the_finder_needs_its_name(client: TestClient, parents):
     for params in ({"q": "other", "uniqueForeignId": "x"}, {"uniqueForeignId": "x"}, FINDER):
         answer = client.get(APPS, params=params, headers=parent)
         assert answer.status_code == 400 and set(answer.json()) == SHAPE, (params, answer.text)
+
+
+def test_origins_are_kept_as_a_browser_names_them(client: TestClient, parents):
+    parent, _ = parents
+    client.post(APPS, json=_app(validJsSdkDomains=["HTTPS://ATS.Example.com:8443"]), headers=parent)
+    found = client.get(APPS, params={**FINDER, "uniqueForeignId": "customer-218"}, headers=parent).json()
+    assert found["elements"][0]["validJsSdkDomains"] == ["https://ats.example.com:8443"]

@@ -55,11 +55,11 @@ def grant_for(runtime: Runtime, app_key: tuple[str, int]) -> GrantFor:
     """A grant as the sign-in window hands it over, for a person with this role (in tenant 218 by default)."""
 
     def make(email: str = "admin@example.com", role: Role = Role.admin, tenant_id: int = 218,
-             app_id: int | None = None) -> str:
+             app_id: int | None = None, seconds: int = 1800) -> str:
         account = factories.member(runtime, email, tenant_id=tenant_id, role=role)
         session_id, _ = _session_of(runtime, account)
         target = app_key[1] if app_id is None else app_id
-        expires = runtime.clock.now() + timedelta(seconds=1800)
+        expires = runtime.clock.now() + timedelta(seconds=seconds)
         signature = runtime.urls.sign(GRANT, session_id, target, expires=expires)
         return f"{session_id}.{target}.{int(expires.timestamp())}.{signature}"
 
@@ -158,7 +158,8 @@ def test_bad_grants_are_refused_and_change_nothing(client: TestClient, app_key: 
            f"Bearer {session_id}.{app_id + 1}.{expires}.{signature}",  # another app's
            f"Bearer {int(session_id) + 1}.{app_id}.{expires}.{signature}",
            f"Bearer {session_id}.{app_id}.{int(expires) + 1}.{signature}",
-           f"Bearer {'9' * 30}.{app_id}.{expires}.{signature}", ("Bearer " + "é" * 100).encode()]
+           f"Bearer {'9' * 30}.{app_id}.{expires}.{signature}", ("Bearer " + "é" * 100).encode(),
+           f"Bearer {session_id}.{app_id}.{expires}.{signature}".replace(session_id[0], "²", 1).encode("latin-1")]
     for header in bad:
         headers = {} if header is None else {"Authorization": header}
         answer = client.post(REQUESTS, json={"api_key": api_key, "type": "APPLY_WITH_LINKEDIN"}, headers=headers)
@@ -168,6 +169,14 @@ def test_bad_grants_are_refused_and_change_nothing(client: TestClient, app_key: 
     expired = client.get(STATE, params={"api_key": api_key}, headers={"Authorization": f"Bearer {good}"})
     assert expired.status_code == 401
     assert _rows(runtime) == 0
+
+
+def test_an_idle_session_ends_the_grant(client: TestClient, app_key: tuple[str, int], grant_for: GrantFor,
+                                        runtime: Runtime, clock: FrozenClock):
+    bearer = {"Authorization": "Bearer " + grant_for(seconds=3 * runtime.settings.session_idle)}
+    assert client.get(STATE, params={"api_key": app_key[0]}, headers=bearer).status_code == 200
+    clock.advance(runtime.settings.session_idle)  # the grant itself lasts longer: the session decides
+    assert client.get(STATE, params={"api_key": app_key[0]}, headers=bearer).status_code == 401
 
 
 def test_signing_out_of_hireport_ends_the_grant(client: TestClient, app_key: tuple[str, int], runtime: Runtime):

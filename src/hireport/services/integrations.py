@@ -61,8 +61,7 @@ class AlreadyEnabled(InvalidTransition):
 
 def app_of(session: Session, caller: Caller, operation: str) -> PartnerApp:
     """The partner app whose own client is calling; any other caller may not reach `operation`."""
-    app = session.scalar(select(PartnerApp).join(OAuthClient, OAuthClient.id == PartnerApp.oauth_client_id)
-                         .where(OAuthClient.client_id == caller.client_id, OAuthClient.revoked_at.is_(None)))
+    app = app_by_client_id(session, caller.client_id)
     if app is None or caller.tenant_id != app.tenant_id:
         raise Forbidden(f"Not enough permissions to access: {operation}")
     return app

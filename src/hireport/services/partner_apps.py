@@ -6,6 +6,7 @@ The partner names each app with a key of its own (`foreign_id`, unique per partn
 that key. Names are shown to the customer's people, so they are short and may not borrow a reserved word
 (the dialect says which: a vendor's own name)."""
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from hireport.services import identity
 
 MAX_NAME, MAX_DESCRIPTION, MAX_FOREIGN_ID = 50, 1000, 255
 MAX_ORIGINS, MAX_ORIGIN_LENGTH = 20, 255
+_NETLOC = re.compile(r"([A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?")
 
 
 @dataclass
@@ -124,6 +126,7 @@ def _check(fields: AppFields, reserved: tuple[str, ...]) -> None:
             problem = _origin_problem(origin)
             if problem:
                 raise InvalidInput(f"{{widget_origins}}: {origin[:100]!r} {problem}", field="widget_origins")
+        fields.widget_origins = [origin.lower() for origin in fields.widget_origins]  # as a browser names it
     if fields.callback_urls is not None:
         fields.callback_urls = identity.checked_redirect_uris(fields.callback_urls)
 
@@ -141,6 +144,6 @@ def _origin_problem(origin: str) -> str | None:
         return "must start with http:// or https:// and name a host"
     if origin.endswith("/"):
         return "must not end with a slash"
-    if parts.path or parts.query or parts.fragment or "@" in parts.netloc:
-        return "must be an origin: scheme and host (and port) only"
+    if parts.path or parts.query or parts.fragment or not _NETLOC.fullmatch(parts.netloc):
+        return "must be an origin: scheme and host (and port) only, no wildcard"
     return None

@@ -82,12 +82,14 @@ def resolve(reader: Reader, token: str, *, clock: Clock, idle: int) -> SignedIn 
     return SignedIn(row.id, row.account_id, row.email, row.display_name, seen_due)
 
 
-def open_session(reader: Reader, session_id: int, *, clock: Clock) -> int | None:
-    """The account of a session that is still open (neither revoked nor expired; its account enabled)."""
+def open_session(reader: Reader, session_id: int, *, clock: Clock, idle: int) -> int | None:
+    """The account of a session that is still open (not revoked, idle too long or expired; its account
+    enabled), by the session's id."""
+    now = clock.now()
     return reader.scalar(
         select(Account.id).join(BrowserSession, BrowserSession.account_id == Account.id)
-        .where(BrowserSession.id == session_id, BrowserSession.revoked_at.is_(None),
-               BrowserSession.expires_at > clock.now(), Account.disabled_at.is_(None)))
+        .where(BrowserSession.id == session_id, BrowserSession.revoked_at.is_(None), BrowserSession.expires_at > now,
+               BrowserSession.last_seen_at > now - timedelta(seconds=idle), Account.disabled_at.is_(None)))
 
 
 def seen(session: Session, session_id: int, *, clock: Clock) -> None:

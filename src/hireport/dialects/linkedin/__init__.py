@@ -64,6 +64,6 @@ REST = Dialect(
 
 PLUGIN = Dialect(
     name="linkedin-plugin", title="hireport: LinkedIn's ATS integration configuration plugin", prefix="/uas",
-    routers=(plugin.router,), render=errors.render, error_model=errors.ErrorBody, pages=True,
+    routers=(plugin.router,), render=errors.render_plugin, error_model=errors.ErrorBody, pages=True,
     description="The loader `/uas/in.js`, the widget's frame and its API (see `plugin`).",
 )

@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import JSONResponse, Response
 
 from hireport.dialects.linkedin import restli
-from hireport.dialects.linkedin.kinds import KINDS, STATUS_WORDS, TYPES
-from hireport.dialects.linkedin.restli import Key
+from hireport.dialects.linkedin.kinds import KINDS, TYPES, status_word
+from hireport.dialects.linkedin.restli import Key, KeySyntax
 from hireport.kit.auth import Caller
 from hireport.kit.errors import InvalidInput, NotFound
 from hireport.kit.web import DbSession, RuntimeDep, caller_of
@@ -191,7 +191,7 @@ async def batch_partial_update(request: Request, session: DbSession, rt: Runtime
     app = _app(session, request, "POST /atsIntegrations")
     _expect(method, "batch_partial_update")
     wanted = BatchPatch.model_validate_json(body or b"{}")
-    keys, v2 = restli.query_keys(request.scope["query_string"].decode("latin-1"))
+    keys, v2 = _query_keys(request.scope["query_string"].decode("latin-1"))
     checked = [_checked(key, app) for key in keys]
     if not checked:
         raise InvalidInput(INCOMPLETE)
@@ -199,9 +199,9 @@ async def batch_partial_update(request: Request, session: DbSession, rt: Runtime
     names: dict[str, str] = {}
     rendered: dict[tuple[tuple[str, str], ...], str] = {}
     for entity, patch in wanted.entities.items():
-        key = restli.entity_key(entity)
+        key = _entity_key(entity)
         if _identity(key) not in by_key:
-            raise InvalidInput(f"Batch request mismatch. Entity key {entity} not found in the query parameter")
+            raise InvalidInput(f"Batch request mismatch. Entity key {entity[:300]} not found in the query parameter")
         kind = by_key[_identity(key)]
         rendered[_identity(key)] = restli.render_key(key, v2=v2, order=PARTS)
         if kind is not None:
@@ -261,7 +261,7 @@ def set_configurations(request: Request, session: DbSession, rt: RuntimeDep, key
 def _batch_get(request: Request, session: DbSession, raw_query: str, method: str | None) -> Response:
     app = _app(session, request, "GET /atsIntegrations")
     _expect(method, "batch_get", allow_none=True)
-    keys, v2 = restli.query_keys(raw_query)
+    keys, v2 = _query_keys(raw_query)
     checked = [_checked(key, app) for key in keys]
     if not checked:
         raise InvalidInput(INCOMPLETE)
@@ -270,11 +270,25 @@ def _batch_get(request: Request, session: DbSession, raw_query: str, method: str
     for key, kind in zip(keys, checked, strict=True):
         row = found.get(kind) if kind is not None else None
         if row is not None:
-            view = {"onboardingStatus": STATUS_WORDS[row.status.value]}
+            view = {"onboardingStatus": status_word(row.status)}
             if row.name is not None:
                 view = {"integrationName": row.name, **view}
             results[restli.render_key(key, v2=v2, order=PARTS)] = view
     return JSONResponse({"errors": {}, "results": results, "statuses": {}})
+
+
+def _query_keys(raw_query: str) -> tuple[list[Key], bool]:
+    try:
+        return restli.query_keys(raw_query)
+    except KeySyntax as exc:
+        raise InvalidInput(f"{INCOMPLETE}: {exc.message}") from None
+
+
+def _entity_key(text: str) -> Key:
+    try:
+        return restli.entity_key(text)
+    except KeySyntax as exc:
+        raise InvalidInput(f"{INCOMPLETE}: {exc.message}") from None
 
 
 def _app(session: DbSession, request: Request, operation: str) -> PartnerApp:
@@ -316,7 +330,7 @@ def _integration(session: DbSession, app: PartnerApp, request: Request) -> Integ
     """The integration the path's key names (read from the raw path: a 2.0 key's values stay encoded)."""
     raw_path = request.scope.get("raw_path") or request.scope["path"].encode()
     segment = raw_path.decode("latin-1").rstrip("/").split("/")[-2]
-    key = restli.entity_key(segment if segment.startswith("(") else _decoded_v1(segment))
+    key = _entity_key(segment if segment.startswith("(") else _decoded_v1(segment))
     kind = _checked(key, app)
     row = integrations.of_app(session, app).get(kind) if kind is not None else None
     if row is None:

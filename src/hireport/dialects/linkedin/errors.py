@@ -23,9 +23,19 @@ EXPIRED, INVALID = "The token used in the request has expired", "Invalid access 
 
 
 def render(problem: Problem) -> Response:
+    """The APIs' errors: a refused access token in the seed's words."""
     message = problem.summary()
     if problem.status == 401:
         message = EXPIRED if problem.code == TokenExpired.code else INVALID
+    return _body(problem, message)
+
+
+def render_plugin(problem: Problem) -> Response:
+    """The configuration plugin's errors: its own messages (it takes a sign-in grant, not an access token)."""
+    return _body(problem, problem.summary())
+
+
+def _body(problem: Problem, message: str) -> Response:
     body = {"message": message, "serviceErrorCode": SERVICE_ERROR_CODES.get(problem.status, problem.status),
             "status": problem.status}
     return JSONResponse(body, status_code=problem.status, headers=problem.headers)

@@ -17,6 +17,7 @@ product needs and nothing else.
 
 from dataclasses import dataclass
 
+from hireport.models import IntegrationStatus
 from hireport.services.integrations import Kind
 
 JOBS, RECRUITER = "JOBS", "RECRUITER"
@@ -61,7 +62,9 @@ BUNDLE_TITLES = {
     "RECRUITER_SYSTEM_CONNECT_CONTRACT": "Recruiter System Connect (contract)",
 }
 
-STATUS_WORDS = {"requested": "REQUESTED", "partner_ready": "PARTNER_READY", "enabled": "ENABLED"}
+def status_word(status: IntegrationStatus) -> str:
+    """An onboarding status as LinkedIn spells it: REQUESTED, PARTNER_READY, ENABLED."""
+    return status.value.upper()
 
 
 def context_of(type_name: str, tenant_id: int) -> str:

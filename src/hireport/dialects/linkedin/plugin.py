@@ -24,6 +24,7 @@ as REQUESTED for the customer, and the frame hands the page's `data-onintegrate`
 takes messages only from hireport's origin and from its own frame.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -32,11 +33,11 @@ from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from hireport.dialects.linkedin.kinds import BUNDLE_TITLES, BUNDLES, KINDS, STATUS_WORDS, TYPES, context_of
+from hireport.dialects.linkedin.kinds import BUNDLE_TITLES, BUNDLES, KINDS, TYPES, context_of, status_word
 from hireport.kit.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 from hireport.kit.runtime import Runtime
 from hireport.kit.web import DbSession, RuntimeDep
-from hireport.models import Integration, PartnerApp
+from hireport.models import Integration, IntegrationStatus, PartnerApp
 from hireport.services import integrations, signin
 from hireport.services.accounts import Member
 from hireport.web import pages
@@ -50,6 +51,7 @@ GRANT = "ats-plugin-grant"
 DOMAIN_REFUSED = "Domain validation failed for the api key. Please contact your ATS for further assistance."
 NO_PERMISSION = "There seems to be a problem you do not have permissions"
 ORIGIN_ERROR = "error.origin.not.in.api.domains"
+_NUMBER = re.compile(r"[0-9]{1,19}")
 
 ApiKey = Annotated[str, Query(min_length=1, max_length=100, description="The customer app's client_id")]
 Bundles = Annotated[str, Query(max_length=500, description="data-supported-bundled-integration-types")]
@@ -96,7 +98,7 @@ def widget(session: DbSession, api_key: ApiKey, types: Bundles = "", origin: Pag
                         "error.invalid.api.key", widget)
     if origin not in app.widget_origins:
         return _refusal(DOMAIN_REFUSED, ORIGIN_ERROR, widget)
-    offered = [b for b in dict.fromkeys(t.strip() for t in types.split(",")) if b in BUNDLES]
+    offered = _offered(types)
     html = pages.render("plugin/widget.html", app=app, origin=origin, widget=widget, api_key=api_key,
                         bundles=[(b, BUNDLE_TITLES[b]) for b in offered],
                         frame_ancestors=" ".join(app.widget_origins))
@@ -155,7 +157,7 @@ def state(rt: RuntimeDep, session: DbSession, api_key: ApiKey, authorization: Be
     """Who is signed in, and where each offered bundle stands for the app's customer (admins only)."""
     app, member = _admin(rt, session, api_key, authorization)
     found = integrations.of_app(session, app)
-    offered = [b for b in dict.fromkeys(t.strip() for t in types.split(",")) if b in BUNDLES]
+    offered = _offered(types)
     return WidgetState(person=member.display_name, customer=member.tenant_name, bundles=[
         BundleState(type=b, title=BUNDLE_TITLES[b], status=_bundle_status(found, b)) for b in offered])
 
@@ -164,9 +166,7 @@ def state(rt: RuntimeDep, session: DbSession, api_key: ApiKey, authorization: Be
 def request_bundle(rt: RuntimeDep, session: DbSession, ask: Ask, authorization: Bearer = None) -> list[Requested]:
     """The admin requests a bundle: each of its integration types is recorded as REQUESTED (again: as it is)."""
     app, member = _admin(rt, session, ask.api_key, authorization)
-    members = BUNDLES.get(ask.type)
-    if members is None:
-        raise InvalidInput(f"unknown integration type {ask.type[:100]!r}")
+    members = _bundle(ask.type)
     for name in members:
         integrations.request(session, app, member, KINDS[name], clock=rt.clock)
     return [Requested(integrationContext=context_of(name, app.tenant_id), integrationType=name,
@@ -177,11 +177,9 @@ def request_bundle(rt: RuntimeDep, session: DbSession, ask: Ask, authorization: 
 def confirm_bundle(rt: RuntimeDep, session: DbSession, ask: Ask, authorization: Bearer = None) -> JSONResponse:
     """The admin switches on what the partner made ready (PARTNER_READY -> ENABLED)."""
     app, _ = _admin(rt, session, ask.api_key, authorization)
-    members = BUNDLES.get(ask.type)
-    if members is None:
-        raise InvalidInput(f"unknown integration type {ask.type[:100]!r}")
+    members = _bundle(ask.type)
     found = integrations.of_app(session, app)
-    ready = [name for name in members if name in found and found[name].status.value == "partner_ready"]
+    ready = [name for name in members if name in found and found[name].status == IntegrationStatus.partner_ready]
     if not ready:
         raise InvalidInput("the partner has not made this integration ready yet")
     for name in ready:
@@ -189,13 +187,25 @@ def confirm_bundle(rt: RuntimeDep, session: DbSession, ask: Ask, authorization: 
     return JSONResponse({"enabled": ready})
 
 
+def _offered(types: str) -> list[str]:
+    """The bundles a page names (data-supported-bundled-integration-types) that hireport knows, once each."""
+    return [b for b in dict.fromkeys(t.strip() for t in types.split(",")) if b in BUNDLES]
+
+
+def _bundle(name: str) -> tuple[str, ...]:
+    """The integration types of a bundle the admin asks for."""
+    members = BUNDLES.get(name)
+    if members is None:
+        raise InvalidInput(f"unknown integration type {name[:100]!r}")
+    return members
+
+
 def _bundle_status(found: dict[str, Integration], bundle: str) -> str | None:
-    """A bundle stands where its least advanced integration type stands."""
-    order = ["requested", "partner_ready", "enabled"]
-    statuses = [found[name].status.value for name in BUNDLES[bundle] if name in found]
+    """A bundle stands where its least advanced integration type stands (None: not all requested)."""
+    statuses = [found[name].status for name in BUNDLES[bundle] if name in found]
     if len(statuses) < len(BUNDLES[bundle]):
         return None
-    return STATUS_WORDS[min(statuses, key=order.index)]
+    return status_word(min(statuses, key=list(IntegrationStatus).index))
 
 
 def _admin(rt: Runtime, session: DbSession, api_key: str, authorization: str | None) -> tuple[PartnerApp, Member]:
@@ -213,8 +223,7 @@ def _admin(rt: Runtime, session: DbSession, api_key: str, authorization: str | N
 def _granted(rt: Runtime, session: DbSession, app: PartnerApp, authorization: str | None) -> int:
     scheme, _, grant = (authorization or "").partition(" ")
     parts = grant.split(".")
-    if scheme.lower() != "bearer" or len(parts) != 4 or not all(p.isdigit() for p in parts[:3]) \
-            or any(len(p) > 19 for p in parts[:3]):
+    if scheme.lower() != "bearer" or len(parts) != 4 or not all(_NUMBER.fullmatch(p) for p in parts[:3]):
         raise Unauthenticated("sign in to continue")
     session_id, app_id, expires = (int(p) for p in parts[:3])
     if app_id != app.id:
@@ -223,7 +232,7 @@ def _granted(rt: Runtime, session: DbSession, app: PartnerApp, authorization: st
         rt.urls.verify(GRANT, session_id, app_id, expires=expires, signature=parts[3], now=rt.clock.now())
     except Forbidden:
         raise Unauthenticated("sign in to continue") from None
-    account_id = signin.open_session(session, session_id, clock=rt.clock)
+    account_id = signin.open_session(session, session_id, clock=rt.clock, idle=rt.settings.session_idle)
     if account_id is None:
         raise Unauthenticated("your hireport session has ended: sign in again")
     return account_id

@@ -20,21 +20,12 @@ from hireport.kit.errors import InvalidInput
 
 Key = dict[str, str]
 MAX_KEYS = 100
-_V1_ID = re.compile(r"ids\[(\d{1,3})\]\.([A-Za-z][A-Za-z0-9]{0,63})")
+_V1_ID = re.compile(r"ids\[(0|[1-9][0-9]{0,2})\]\.([A-Za-z][A-Za-z0-9]{0,63})")
 _TOKEN = re.compile(r"[^(),:]*")
 
 
 class KeySyntax(InvalidInput):
     """Keys that are not Rest.li at all."""
-
-
-def is_v2(headers: Headers) -> bool:
-    return headers.get("x-restli-protocol-version", "").strip().startswith("2.")
-
-
-def method_of(headers: Headers) -> str:
-    """The Rest.li method the request names (`X-RestLi-Method`), lower case ("" if none)."""
-    return headers.get("x-restli-method", "").strip().lower()
 
 
 def query_keys(raw_query: str) -> tuple[list[Key], bool]:
@@ -47,7 +38,9 @@ def query_keys(raw_query: str) -> tuple[list[Key], bool]:
             continue
         found = _V1_ID.fullmatch(name)
         if found:
-            v1.setdefault(int(found[1]), {})[found[2]] = unquote(raw.replace("+", " "))
+            _put(v1.setdefault(int(found[1]), {}), found[2], unquote(raw.replace("+", " ")))
+        elif name.startswith("ids"):
+            raise KeySyntax(f"{name[:64]!r} is not a Rest.li 1.0 key part: ids[0].name=value")
     if v1 and v2:
         raise KeySyntax("the query mixes Rest.li 1.0 and 2.0 keys")
     keys = v2 or [v1[index] for index in sorted(v1)]
@@ -75,14 +68,20 @@ def query_ids(raw_query: str) -> list[str]:
 def entity_key(text: str) -> Key:
     """A key as a batch body or a path spells it: `(a:1,b:2)` (2.0) or `a=1&b=2` (1.0)."""
     if text.startswith("("):
-        key, end = _object(text, 0)
+        complex_key, end = _object(text, 0)
         if end != len(text):
             raise KeySyntax(f"{text[:200]!r} is not a Rest.li key")
-        return key
-    pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=20)
+        return complex_key
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=20)
+    except ValueError:
+        raise KeySyntax("a key has at most 20 parts") from None
     if not pairs:
         raise KeySyntax(f"{text[:200]!r} is not a Rest.li key")
-    return dict(pairs)
+    key: Key = {}
+    for name, value in pairs:
+        _put(key, name, value)
+    return key
 
 
 def render_key(key: Key, *, v2: bool, order: Sequence[str]) -> str:
@@ -117,15 +116,22 @@ def _raw_pairs(raw_query: str) -> list[tuple[str, str]]:
 def _list_of_keys(raw: str) -> list[Key]:
     if not (raw.startswith("List(") and raw.endswith(")")):
         raise KeySyntax("ids must be a Rest.li 2.0 list: ids=List((a:1,b:2))")
-    keys, at, end = [], 5, len(raw) - 1
-    while at < end:
-        key, at = _object(raw, at)
+    inner, keys, at = raw[5:-1], [], 0
+    while inner:
+        key, at = _object(inner, at)
         keys.append(key)
-        if at < end:
-            if raw[at] != ",":
-                raise KeySyntax("keys in ids=List(...) are separated by commas")
-            at += 1
+        if at == len(inner):
+            break
+        if inner[at] != ",":
+            raise KeySyntax("keys in ids=List(...) are separated by commas")
+        at += 1
     return keys
+
+
+def _put(key: Key, name: str, value: str) -> None:
+    if name in key:
+        raise KeySyntax(f"the key names {name[:64]!r} twice")
+    key[name] = value
 
 
 def _object(text: str, at: int) -> tuple[Key, int]:
@@ -142,7 +148,8 @@ def _object(text: str, at: int) -> tuple[Key, int]:
             raise KeySyntax("a Rest.li 2.0 key looks like (name:value,...)")
         value_match = _TOKEN.match(text, at + 1)
         assert value_match is not None
-        key[name], at = unquote(value_match[0]), value_match.end()
+        _put(key, name, unquote(value_match[0]))
+        at = value_match.end()
         if len(key) > 20:
             raise KeySyntax("a key has at most 20 parts")
         following = text[at:at + 1]

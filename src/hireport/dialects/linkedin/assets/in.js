@@ -23,7 +23,7 @@
   var apiKey = config.api_key || "";
   var ORIGIN_ERROR = "error.origin.not.in.api.domains";
   var REFUSED = "Domain validation failed for the api key. Please contact your ATS for further assistance.";
-  var READY_WITHIN_MS = 8000;
+  var READY_AFTER_LOAD_MS = 2000;  // a frame the browser refused loads an error page, which never says ready
   var widgets = {};
   var counter = 0;
 
@@ -58,9 +58,12 @@
     tag.parentNode.insertBefore(frame, tag.nextSibling);
     var widget = {id: id, tag: tag, frame: frame, node: frame, ready: false, refused: false};
     widgets[id] = widget;
-    widget.timer = window.setTimeout(function () {
-      if (!widget.ready) { refuse(widget, ORIGIN_ERROR, REFUSED); }  // the browser refused the frame
-    }, READY_WITHIN_MS);
+    frame.addEventListener("load", function () {
+      window.clearTimeout(widget.timer);
+      widget.timer = window.setTimeout(function () {
+        if (!widget.ready) { refuse(widget, ORIGIN_ERROR, REFUSED); }  // the browser refused the frame
+      }, READY_AFTER_LOAD_MS);
+    });
   }
 
   function parse(root) {

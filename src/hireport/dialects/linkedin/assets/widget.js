@@ -46,7 +46,7 @@
       init.body = JSON.stringify(body);
     }
     return fetch(path, init).then(function (response) {
-      return response.json().then(function (data) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.status === 401) { signedOut(); throw new Error(""); }
         if (!response.ok) { throw new Error(data.message || "Something went wrong. Please try again."); }
         return data;
