@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
+from hireport.dialects.linkedin.kinds import BUNDLES, KINDS
 from hireport.dialects.linkedin.plugin import GRANT
 from hireport.kit.clock import FrozenClock
 from hireport.kit.runtime import Runtime
-from hireport.models import Integration, Role
-from hireport.services import accounts, signin
+from hireport.models import Integration, PartnerApp, Role
+from hireport.services import accounts, integrations, signin
 from tests import factories
 
 ORIGIN = "https://ats.example.com"
@@ -203,3 +204,25 @@ def test_unknown_bundles_and_keys_are_refused(client: TestClient, app_key: tuple
     assert client.post(REQUESTS, json={"api_key": "nobody", "type": "APPLY_WITH_LINKEDIN"},
                        headers=bearer).status_code == 404
     assert _rows(runtime) == 0
+
+
+def test_the_admin_enables_what_the_partner_made_ready(client: TestClient, app_key: tuple[str, int],
+                                                       grant_for: GrantFor, runtime: Runtime):
+    api_key, app_id = app_key
+    bearer = {"Authorization": "Bearer " + grant_for()}
+    rsc = {"api_key": api_key, "type": "RECRUITER_SYSTEM_CONNECT_COMPANY"}
+    assert client.post(REQUESTS, json=rsc, headers=bearer).status_code == 200
+    with runtime.db.transaction() as session:  # the partner completes them (atsIntegrations, tested elsewhere)
+        app = session.get(PartnerApp, app_id)
+        assert app is not None
+        integrations.complete(session, app, {k: "RSC" for k in BUNDLES["RECRUITER_SYSTEM_CONNECT_COMPANY"]}, KINDS,
+                              clock=runtime.clock)
+    state = client.get(STATE, params={"api_key": api_key, "types": rsc["type"]}, headers=bearer).json()
+    assert state["bundles"][0]["status"] == "PARTNER_READY"
+    enabled = client.post("/uas/widgets/ats/confirmations", json=rsc, headers=bearer)
+    assert enabled.status_code == 200, enabled.text
+    assert enabled.json() == {"enabled": ["ONE_CLICK_EXPORT", "IN_ATS_INDICATOR", "PROFILE_PLUGIN"]}
+    state = client.get(STATE, params={"api_key": api_key, "types": rsc["type"]}, headers=bearer).json()
+    assert state["bundles"][0]["status"] == "ENABLED"
+    again = client.post("/uas/widgets/ats/confirmations", json=rsc, headers=bearer)
+    assert again.status_code == 400

@@ -98,11 +98,9 @@ def widget(session: DbSession, api_key: ApiKey, types: Bundles = "", origin: Pag
                         "error.invalid.api.key", widget)
     if origin not in app.widget_origins:
         return _refusal(DOMAIN_REFUSED, ORIGIN_ERROR, widget)
-    offered = _offered(types)
-    html = pages.render("plugin/widget.html", app=app, origin=origin, widget=widget, api_key=api_key,
-                        bundles=[(b, BUNDLE_TITLES[b]) for b in offered],
+    return pages.render("plugin/widget.html", app=app, origin=origin, widget=widget, api_key=api_key,
+                        bundles=[(b, BUNDLE_TITLES[b]) for b in _offered(types)],
                         frame_ancestors=" ".join(app.widget_origins))
-    return html
 
 
 def _refusal(message: str, code: str, widget: str) -> HTMLResponse:
