@@ -67,6 +67,7 @@ SHAPES: dict[str, Callable[[Any], bool]] = {
     "manage": lambda b: set(b) == {"error"} and set(b["error"]) == {"code", "message", "details"},
     "oauth": lambda b: set(b) == {"error", "error_description"},
     "linkedin": lambda b: set(b) == {"message", "serviceErrorCode", "status"},
+    "connect": lambda b: set(b) == {"exceptionType", "errorMessage"},
 }
 
 
@@ -451,6 +452,24 @@ def customer() -> Iterator[Case]:
         yield Case("customer", "GET", f"/rest/atsIntegrations?{V1}", {"headers": headers})
 
 
+def connect() -> Iterator[Case]:
+    """Connect's client mode, with a client of the tenant that holds its scope."""
+    path = "/capi/v1/client/recruitment"
+    line = {"couponCode": "Datanews", "couponNumber": 1, "amount": 100, "quantity": 1, "email": "a@b.example"}
+    valid = {"product": "CO27409", "campaign": "Spring2019", "recruiter": {"customerNumber": 34272},
+             "recruitments": [line]}
+    yield from json_kin("connect", "POST", path, valid, "product", "recruitments")
+    for change in ({"product": LONG}, {"campaign": None}, {"recruitments": [line] * 101}, {"recruitments": "x"},
+                   {"recruiter": {"customerNumber": 2**64}}, {"recruiter": {"email": LONG}},
+                   {"recruitmentPremiumPreferences": [{"companyCode": "x", "product": "y", "preferenceNumber": 2**40}]},
+                   {"recruitments": [{**line, "amount": "1e400"}]}, {"recruitments": [{**line, "quantity": 2**63}]},
+                   {"recruitments": [{**line, "address": {"floor": 10**9}}]}, {"extra": 1}):
+        yield Case("connect", "POST", path, {"json": {**valid, **change}})
+    yield Case("connect", "POST", path, {"json": valid, "headers": {"Idempotency-Key": LONG[:300]}})
+    for campaign in (LONG[:13], "%00"):
+        yield Case("connect", "GET", f"/capi/v1/recruitment/{campaign}", {})
+
+
 def widget() -> Iterator[Case]:
     """The configuration plugin's API, with the grant of the customer's admin."""
     requests = "/uas/widgets/ats/requests"
@@ -491,6 +510,8 @@ def world(runtime: Runtime, client: TestClient, operator_headers: dict[str, str]
         _, gupy_token = api_tokens.create(session, Caller.operator(218), name="all",
                                           scopes=[s.value for s in GupyScope], clock=runtime.clock)
     bearer["customer"], bearer["widget"] = _customer_app(runtime, client, bearer["linkedin"])
+    connect_client = factories.client(runtime, "Connect.Recruitment.Client", tenant_id=218)
+    bearer["connect"] = token_response(client, connect_client, instanceId="218").json()["access_token"]
     headers = {**{who: {"Authorization": f"Bearer {b}"} for who, b in bearer.items()},
                "gupy": {"Authorization": f"Bearer {gupy_token}"}, "manage": operator_headers, "oauth": {}}
     return World(client, runtime, headers, records, creds)
@@ -530,7 +551,7 @@ def snapshot(runtime: Runtime) -> dict[str, list[str]]:
 CORPORA: dict[str, Callable[[World], Iterator[Case]]] = {
     "pageup": lambda w: pageup(w.records), "gupy": lambda w: gupy(w.records), "manage": lambda w: manage(w.records),
     "oauth": lambda w: oauth(w.creds), "linkedin": lambda w: linkedin(), "customer": lambda w: customer(),
-    "widget": lambda w: widget(),
+    "widget": lambda w: widget(), "connect": lambda w: connect(),
 }
 
 

@@ -429,6 +429,20 @@ def test_concurrent_enablings_enable_once(runtime: Runtime, acme: Customer):
     assert acme.rows()["APPLY_WITH_LINKEDIN"][0] == IntegrationStatus.enabled
 
 
+def test_concurrent_enablings_over_http_enable_once(client: TestClient, acme: Customer):
+    acme.request("APPLY_WITH_LINKEDIN")
+    token, key = acme.token(), acme.key()
+    start = threading.Barrier(4)
+
+    def attempt(n: int) -> int:
+        start.wait()
+        return client.post(f"{URL}?{v1_query(key)}", headers={**token, **PATCH},
+                           json={"entities": {v1_key(key): _patch(f"name {n}")}}).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert sorted(pool.map(attempt, range(4))) == [200, 400, 400, 400]
+
+
 def test_concurrent_requests_record_once(runtime: Runtime, acme: Customer):
     start = threading.Barrier(8)
 

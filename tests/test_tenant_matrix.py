@@ -6,17 +6,19 @@ endpoint cannot be added without saying how it keeps tenants apart.
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
 from hireport.dialects import DIALECTS
 from hireport.kit.auth import Caller
 from hireport.kit.runtime import Runtime
 from hireport.models import Base, Role
-from hireport.services import accounts, api_tokens, checks, identity, messaging
+from hireport.services import accounts, api_tokens, checks, identity, messaging, referrals
 from tests import factories
 from tests.factories import token_response
 
@@ -52,6 +54,12 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/rest/atsIntegrations"): "own",
     ("GET", "/rest/atsIntegrations/{key}/configurations"): "own",
     ("PUT", "/rest/atsIntegrations/{key}/configurations"): "own",
+    # Connect: the token's tenant and (in user mode) its person decide; no id of another tenant is taken
+    ("POST", "/capi/v1/client/recruitment"): "own",
+    ("POST", "/capi/v1/recruitment"): "own",
+    ("GET", "/capi/v1/recruitment/{campaign}"): "own",
+    ("GET", "/capi/v1/recruitment/premium/{campaign}"): "own",
+    ("POST", "/capi/v1/recruitment/premium/{campaign}"): "own",
     ("GET", "/.well-known/openid-configuration"): "public",
     ("GET", "/.well-known/openid-configuration/jwks"): "public",
     ("GET", "/v3/{tenantId}/recruitment/hire/jobs"): "list",
@@ -122,6 +130,7 @@ def world(runtime: Runtime, client: TestClient, operator_headers: dict[str, str]
         a["account"] = member.id
         a["api_token"] = api_tokens.create(session, Caller.operator(A), name="a", scopes=["Gupy.Jobs.Read"],
                                            clock=runtime.clock)[0].id
+        a["order"] = _referral(session, runtime)
         _, b_api = api_tokens.create(session, Caller.operator(B), name="b",
                                      scopes=["Gupy.Jobs.Read", "Gupy.Jobs.Write", "Gupy.Applications.Read",
                                              "Gupy.Messages.Write"], clock=runtime.clock)
@@ -139,6 +148,20 @@ def identity_scopes() -> list[str]:
     from hireport.kit.scopes import Holder, held_by
 
     return list(held_by(Holder.client))
+
+
+def _referral(session: Session, runtime: Runtime) -> int:
+    """An order of tenant A: one referral under a campaign."""
+    caller, clock = Caller.operator(A), runtime.clock
+    referrals.create_product(session, caller, code="P1", name="p", subscription=True, clock=clock)
+    referrals.create_campaign(session, caller, code="C1", name="c", points_per_referral=5, product_codes=["P1"],
+                              premiums=[], clock=clock)
+    referrals.create_coupon(session, caller, code="K1", number=1, product_code="P1", price=Decimal(1), clock=clock)
+    made = referrals.register(session, caller, referrals.Registration(
+        product="P1", campaign="C1", referrer=referrals.Person(first_name="R", email="r@example.com"),
+        referred=[referrals.Referred(referrals.Person(first_name="F", email="f@example.com"), "K1", 1, Decimal(1), 1)],
+        preferences=None), clock=clock)
+    return made[0].id
 
 
 def _dump(runtime: Runtime) -> str:
@@ -166,7 +189,7 @@ def _ids(world: World) -> dict[str, Any]:
             "applicant_id": a["applicant"], "applicationId": a["application"], "application_id": a["application"],
             "offerId": a["offer"], "offer_id": a["offer"], "documentId": a["document"], "document_id": a["document"],
             "checkId": a["check"], "check_id": a["check"], "template_id": a["template"], "token_id": a["api_token"],
-            "message_id": a["message"], "account_id": a["account"]}
+            "message_id": a["message"], "account_id": a["account"], "order_id": a["order"]}
 
 
 BODIES: dict[str, Any] = {

@@ -235,6 +235,10 @@ def demo(as_json: JsonFlag = False,
                   f"{', '.join(linkedin.origins)}; Apply with LinkedIn requested)", soft_wrap=True)
     console.print(f"    client_id:     {linkedin.app.client_id}\n    client_secret: {linkedin.app.client_secret}",
                   soft_wrap=True)
+    connect = demo.connect
+    console.print(f"\n  Connect client (tenant {connect.tenant}; /connect/token with instanceId={connect.tenant})",
+                  soft_wrap=True)
+    console.print(f"    client_id:     {connect.client_id}\n    client_secret: {connect.client_secret}", soft_wrap=True)
     console.print(f"\n[bold]Sign in to the recruiter console at {settings.issuer}/console as[/bold]")
     for p in demo.people:
         console.print(f"    {p.role + ':':11}{p.email}  password: {p.password}", soft_wrap=True)

@@ -11,11 +11,13 @@ import os
 import random
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from hireport.dialects.connect.scopes import Scope as ConnectScope
 from hireport.dialects.linkedin.kinds import KINDS as LINKEDIN_KINDS
 from hireport.dialects.linkedin.provisioning import RESERVED as LINKEDIN_RESERVED
 from hireport.dialects.linkedin.provisioning import URN as LINKEDIN_APP
@@ -50,6 +52,7 @@ from hireport.services import (
     messaging,
     offers,
     partner_apps,
+    referrals,
 )
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields, FormAnswer
@@ -63,6 +66,7 @@ DEMO_PARTNER = "bg"
 INTEGRATOR = "demo integrator"
 PROVIDER = "demo background checks"
 GUPY_TOKEN_NAME = "demo Gupy integration"  # noqa: S105 (a name, not a secret)
+CONNECT_CLIENT = "demo Connect client"
 ATS_PARTNER = "demo-ats"
 ATS_PARENT = "demo ATS parent app"
 ATS_APP = "Demo ATS for Acme Health"
@@ -126,6 +130,7 @@ class Demo:
     api_token: DemoApiToken
     people: list[DemoPerson]
     linkedin: DemoLinkedIn
+    connect: "DemoClient"
 
 
 @dataclass(frozen=True)
@@ -143,12 +148,12 @@ def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> Demo
     the saved ones are missing or no longer work."""
     if not reissue and saved.is_file():
         found = json.loads(saved.read_text())
-        if "linkedin" in found:
+        if "linkedin" in found and "connect" in found:
             saved_linkedin = found["linkedin"]
             linkedin = DemoLinkedIn(**{**saved_linkedin, "parent": DemoClient(**saved_linkedin["parent"]),
                                        "app": DemoClient(**saved_linkedin["app"])})
             demo = Demo([DemoClient(**c) for c in found["clients"]], DemoApiToken(**found["api_token"]),
-                        [DemoPerson(**p) for p in found["people"]], linkedin)
+                        [DemoPerson(**p) for p in found["people"]], linkedin, DemoClient(**found["connect"]))
             if _still_work(runtime, demo):
                 return demo
     demo = load(runtime)
@@ -162,12 +167,12 @@ def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> Demo
 def as_json(demo: Demo) -> dict[str, object]:
     linkedin = {**vars(demo.linkedin), "parent": vars(demo.linkedin.parent), "app": vars(demo.linkedin.app)}
     return {"clients": [vars(c) for c in demo.clients], "api_token": vars(demo.api_token),
-            "people": [vars(p) for p in demo.people], "linkedin": linkedin}
+            "people": [vars(p) for p in demo.people], "linkedin": linkedin, "connect": vars(demo.connect)}
 
 
 def _still_work(runtime: Runtime, demo: Demo) -> bool:
     with runtime.db.transaction() as session:
-        for c in [*demo.clients, demo.linkedin.parent, demo.linkedin.app]:
+        for c in [*demo.clients, demo.linkedin.parent, demo.linkedin.app, demo.connect]:
             client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == c.client_id))
             if client is None or client.revoked_at is not None or not secret_matches(c.client_secret,
                                                                                    client.secret_hash):
@@ -198,7 +203,31 @@ def load(runtime: Runtime) -> Demo:
                                         clock=runtime.clock)
         people = [_person(session, runtime.clock, email, name, role) for email, name, role in PEOPLE]
         linkedin = _linkedin(session, runtime)
-        return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people, linkedin)
+        if not referrals.has_products(session, caller):
+            _referral_programme(session, runtime, caller)
+        connect = _client(session, runtime.clock, CONNECT_CLIENT, [ConnectScope.client.value, ConnectScope.user.value],
+                          lifetime=lifetime, tenant_id=DEMO_TENANT)
+        return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people, linkedin, connect)
+
+
+def _referral_programme(session: Session, runtime: Runtime, caller: Caller) -> None:
+    """The Connect seed's own codes: subscription product CO27409, campaign Spring2019 (with premium
+    468979834/HS3829), coupon Datanews number 1, and customer 34272 (Kari Nordmann), so that the seed's
+    sample works as published; a second, non-subscription product to be refused."""
+    clock = runtime.clock
+    referrals.create_product(session, caller, code="CO27409", name="Datanews digital", subscription=True, clock=clock)
+    referrals.create_product(session, caller, code="SINGLE1", name="Single issue", subscription=False, clock=clock)
+    referrals.create_campaign(session, caller, code="Spring2019", name="Spring 2019 recruit a friend",
+                              points_per_referral=50, product_codes=["CO27409"],
+                              premiums=[("468979834", "HS3829", "Headphones"), ("468979834", "HS3830", "Speaker")],
+                              clock=clock)
+    referrals.create_coupon(session, caller, code="Datanews", number=1, product_code="CO27409", price=Decimal("100"),
+                            clock=clock)
+    referrals.create_coupon(session, caller, code="Single", number=1, product_code="SINGLE1", price=Decimal("49"),
+                            clock=clock)
+    referrals.create_customer(session, caller, referrals.Person(
+        first_name="Kari", middle_name="Snøhaug", last_name="Nordmann", email="kari.nordmann@gmail.com",
+        phone="+4787654321", customer_number=34272), clock=clock)
 
 
 def _linkedin(session: Session, runtime: Runtime) -> DemoLinkedIn:

@@ -22,6 +22,17 @@ from hireport.models.job import Job, JobStatus
 from hireport.models.message import EmailTemplate, Message, MessageStatus
 from hireport.models.offer import DEFAULT_ACTION_TYPE, Offer, OfferProcessing
 from hireport.models.partner_app import PartnerApp
+from hireport.models.referral import (
+    Campaign,
+    Coupon,
+    Customer,
+    IdempotentRequest,
+    OrderStatus,
+    Premium,
+    PremiumPreference,
+    Product,
+    Referral,
+)
 from hireport.models.tenant import Partner, Tenant, TenantPartner
 
 __all__ = [
@@ -35,11 +46,15 @@ __all__ = [
     "BackgroundCheck",
     "Base",
     "BrowserSession",
+    "Campaign",
     "CareerPage",
     "CheckStatus",
+    "Coupon",
+    "Customer",
     "Document",
     "DocumentOwner",
     "EmailTemplate",
+    "IdempotentRequest",
     "Integration",
     "IntegrationStatus",
     "Job",
@@ -51,9 +66,14 @@ __all__ = [
     "Offer",
     "OfferProcessing",
     "OperatorCredential",
+    "OrderStatus",
     "Partner",
     "PartnerApp",
     "PasswordReset",
+    "Premium",
+    "PremiumPreference",
+    "Product",
+    "Referral",
     "RefreshToken",
     "Role",
     "SigningKeyRow",

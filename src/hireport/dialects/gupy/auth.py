@@ -4,19 +4,14 @@ service (checked by the door before the body is read), each limited to its endpo
 
 from collections.abc import Awaitable, Callable
 
-import structlog
 from fastapi import Request, Response
-from limits import parse
-from limits.errors import StorageError
-from limits.storage import Storage
-from limits.strategies import MovingWindowRateLimiter
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
 from hireport.kit.auth import Caller
-from hireport.kit.counters import ProcessCounters
-from hireport.kit.errors import DomainError, Forbidden, RateLimited, Unauthenticated
+from hireport.kit.errors import DomainError, Forbidden, Unauthenticated
+from hireport.kit.ratelimit import Limiter
 from hireport.kit.runtime import Runtime
 from hireport.kit.secrets import hash_secret
 from hireport.kit.web import caller_of
@@ -32,41 +27,11 @@ class GupySettings(BaseSettings):
     rate_limit: str = "600/minute"
 
 
-log = structlog.get_logger("hireport.gupy")
-
-
-class Limiter:
-    """Requests per token in a moving window, counted in `storage`: the runtime's, in memory (this process)
-    or in Redis (every process).
-
-    Should Redis be unreachable, a request is let through without the rate-limit headers and a warning is
-    logged (failing open, as most API gateways do: an outage of the counters is not an outage of the API)."""
-
-    def __init__(self, rate: str, storage: Storage) -> None:
-        self.item = parse(rate)
-        self.in_memory = isinstance(storage, ProcessCounters)  # else every hit is a network round trip
-        self._limiter = MovingWindowRateLimiter(storage)
-
-    def hit(self, key: str) -> dict[str, str]:
-        try:
-            allowed = self._limiter.hit(self.item, "gupy", key)
-            reset, remaining = self._limiter.get_window_stats(self.item, "gupy", key)
-        except StorageError as exc:
-            log.warning("rate limit not applied: its counters cannot be reached", error=str(exc.storage_error))
-            return {}
-        headers = {"X-RateLimit-Limit": str(self.item.amount), "X-RateLimit-Remaining": str(max(remaining, 0)),
-                   "X-RateLimit-Reset": str(int(reset))}
-        if not allowed:
-            raise RateLimited(f"rate limit of {self.item} exceeded for this token; retry after the reset",
-                              headers=headers)
-        return headers
-
-
 LIMITER = "gupy.limiter"
 
 
 def setup(rt: Runtime) -> None:
-    rt.state[LIMITER] = Limiter(GupySettings().rate_limit, rt.rate_limits)
+    rt.state[LIMITER] = Limiter(GupySettings().rate_limit, rt.rate_limits, namespace="gupy")
 
 
 def endpoint(scope: str) -> Callable[..., Awaitable[Caller]]:

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from hireport.dialects.linkedin import restli
@@ -187,7 +188,11 @@ async def batch_partial_update(request: Request, session: DbSession, rt: Runtime
     body = await request.body()
     tunnelled = restli.tunnelled_query(request.headers, body)
     if tunnelled is not None:
-        return _batch_get(request, session, tunnelled, method)
+        return await run_in_threadpool(_batch_get, request, session, tunnelled, method)
+    return await run_in_threadpool(_enable, request, session, rt, method, body)  # the database off the loop
+
+
+def _enable(request: Request, session: DbSession, rt: RuntimeDep, method: str | None, body: bytes) -> Response:
     app = _app(session, request, "POST /atsIntegrations")
     _expect(method, "batch_partial_update")
     wanted = BatchPatch.model_validate_json(body or b"{}")

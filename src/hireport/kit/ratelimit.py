@@ -1,0 +1,44 @@
+"""Requests per credential in a moving window (the `limits` library), counted in the runtime's storage: in
+memory (this process) or in Redis (every process). A dialect that limits its callers keeps one `Limiter`."""
+
+import time
+
+import structlog
+from limits import parse
+from limits.errors import StorageError
+from limits.storage import Storage
+from limits.strategies import MovingWindowRateLimiter
+
+from hireport.kit.counters import ProcessCounters
+from hireport.kit.errors import RateLimited
+
+log = structlog.get_logger("hireport.ratelimit")
+
+
+class Limiter:
+    """Requests per token in a moving window, counted in `storage`: the runtime's, in memory (this process)
+    or in Redis (every process).
+
+    Should Redis be unreachable, a request is let through without the rate-limit headers and a warning is
+    logged (failing open, as most API gateways do: an outage of the counters is not an outage of the API)."""
+
+    def __init__(self, rate: str, storage: Storage, *, namespace: str) -> None:
+        self.item = parse(rate)
+        self.namespace = namespace
+        self.in_memory = isinstance(storage, ProcessCounters)  # else every hit is a network round trip
+        self._limiter = MovingWindowRateLimiter(storage)
+
+    def hit(self, key: str) -> dict[str, str]:
+        try:
+            allowed = self._limiter.hit(self.item, self.namespace, key)
+            reset, remaining = self._limiter.get_window_stats(self.item, self.namespace, key)
+        except StorageError as exc:
+            log.warning("rate limit not applied: its counters cannot be reached", error=str(exc.storage_error))
+            return {}
+        headers = {"X-RateLimit-Limit": str(self.item.amount), "X-RateLimit-Remaining": str(max(remaining, 0)),
+                   "X-RateLimit-Reset": str(int(reset))}
+        if not allowed:
+            retry = {"Retry-After": str(max(1, int(reset - time.time()) + 1))}
+            raise RateLimited(f"rate limit of {self.item} exceeded for this token; retry after the reset",
+                              headers={**headers, **retry})
+        return headers

@@ -1,0 +1,289 @@
+"""Connect's recruitment API (`/capi`) against the demo tenant, which carries the seed's (002) own codes: the
+seed's sample as published (a JSON syntax error, named with its place) and mended (it registers); the
+validation rules; points and lists following the life of the orders; premium preferences replaced or kept;
+retries with an Idempotency-Key; concurrent registrations; the rate limit."""
+
+import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from starlette.testclient import TestClient
+
+from hireport import demo
+from hireport.kit.auth import TokenClaims
+from hireport.kit.runtime import Runtime
+from hireport.models import Customer, PremiumPreference, Referral
+from tests import factories
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_c9735e563a89a4e1.txt"
+CLIENT, USER = "/capi/v1/client/recruitment", "/capi/v1/recruitment"
+SHAPE = {"exceptionType", "errorMessage"}
+
+
+def published_sample() -> str:
+    """The request sample of `POST /v1/recruitment`, as the seed prints it (a JSON string of the body)."""
+    text = SEED.read_text()
+    encoded = text[text.index('"{\\n \\"product\\"'):].split("\n")[0]
+    return str(json.loads(encoded))
+
+
+def mended_sample() -> str:
+    return published_sample().replace('"kari.nordmann@gmail.com"\n', '"kari.nordmann@gmail.com",\n', 1)
+
+
+@pytest.fixture
+def loaded(runtime: Runtime) -> demo.Demo:
+    return demo.load(runtime)
+
+
+@pytest.fixture
+def bearer(client: TestClient, loaded: demo.Demo) -> dict[str, str]:
+    creds = factories.Credentials(loaded.connect.client_id, loaded.connect.client_secret)
+    answer = factories.token_response(client, creds, instanceId="218", scope="Connect.Recruitment.Client")
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": "Bearer " + answer.json()["access_token"], "Content-Type": "application/json"}
+
+
+def user_bearer(runtime: Runtime, loaded: demo.Demo, account_id: int) -> dict[str, str]:
+    """A token an application got for this signed-in person (the authorization-code flow is tested in
+    test_authorization_code; here only what it yields matters)."""
+    token, _ = runtime.tokens.issue(TokenClaims(client_id=loaded.connect.client_id, tenant_id=218,
+                                                scopes=["Connect.Recruitment.User"], partner_id=None, lifetime=300,
+                                                subject=account_id))
+    return {"Authorization": f"Bearer {token}"}
+
+
+def count(runtime: Runtime, model: Any) -> int:
+    with runtime.db.transaction(write=False) as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def body(**changes: Any) -> dict[str, Any]:
+    sample = json.loads(mended_sample())
+    sample.update(changes)
+    return sample
+
+
+def test_the_published_sample_names_its_syntax_error(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    before = count(runtime, Customer)
+    answer = client.post(CLIENT, content=published_sample().encode(), headers=bearer)
+    assert answer.status_code == 400
+    assert set(answer.json()) == SHAPE and answer.json()["exceptionType"] == "BadRequestException"
+    where = next(n for n, line in enumerate(published_sample().splitlines(), 1) if '"customerNumber"' in line)
+    assert f"expected ',' or '}}': line {where} column" in answer.json()["errorMessage"], answer.json()
+    assert count(runtime, Customer) == before
+
+
+def test_the_mended_sample_registers(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    customers, orders = count(runtime, Customer), count(runtime, Referral)
+    answer = client.post(CLIENT, content=mended_sample().encode(), headers=bearer)
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"status": "ok"}
+    assert count(runtime, Customer) == customers + 1, "the recruiter is customer 34272; Ola is new"
+    assert count(runtime, Referral) == orders + 1
+    with runtime.db.transaction(write=False) as session:
+        ola = session.scalars(select(Customer).where(Customer.email == "ola.nordmann@company.com")).one()
+        assert (ola.first_name, ola.company_name, ola.entrance, ola.floor, ola.country_code) == (
+            "Ola", "Company International Ltd", "A", 6, "NO")
+        referral = session.scalars(select(Referral)).one()
+        kari = session.get(Customer, referral.referrer_id)
+        assert kari is not None and kari.customer_number == 34272
+        assert [p.preference_number for p in session.scalars(select(PremiumPreference))] == [1]
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"product": "SINGLE1"}, "not a subscription product"),
+    ({"product": "NOPE"}, "no product"),
+    ({"product": "x" * 13}, "product"),
+    ({"campaign": "Autumn2019"}, "no campaign"),
+    ({"campaign": "Spring2019-long"}, "campaign"),
+    ({"recruitments": []}, "recruitments"),
+    ({"recruitmentPremiumPreferences": [{"companyCode": "468979834", "product": "HS3829", "preferenceNumber": 1},
+                                        {"companyCode": "468979834", "product": "HS3830", "preferenceNumber": 1}]},
+     "unique"),
+    ({"recruitmentPremiumPreferences": [{"companyCode": "468979834", "product": "HS3829", "preferenceNumber": 0}]},
+     "preferenceNumber"),
+    ({"recruitmentPremiumPreferences": [{"companyCode": "1", "product": "X", "preferenceNumber": 1}]},
+     "catalogue"),
+])
+def test_broken_rules_are_400s_that_change_nothing(client: TestClient, bearer: dict[str, str], runtime: Runtime,
+                                                   change: dict[str, Any], words: str):
+    before = (count(runtime, Customer), count(runtime, Referral), count(runtime, PremiumPreference))
+    answer = client.post(CLIENT, json=body(**change), headers=bearer)
+    assert answer.status_code in (400, 404), answer.text
+    assert set(answer.json()) == SHAPE and words in answer.json()["errorMessage"], answer.json()
+    assert (count(runtime, Customer), count(runtime, Referral), count(runtime, PremiumPreference)) == before
+
+
+@pytest.mark.parametrize("line", [
+    {"couponCode": "Single"}, {"couponCode": "Nope"}, {"quantity": 0}, {"quantity": 10**6}, {"amount": -1},
+    {"amount": 1.001}, {"email": "not-an-address"}, {"phoneNumber": "12ab"}, {"address": {"countryCode": "Norway"}},
+    {"couponNumber": -1}, {"name": {"firstName": ""}},
+])
+def test_bad_recruitment_lines_are_refused(client: TestClient, bearer: dict[str, str], runtime: Runtime,
+                                           line: dict[str, Any]):
+    sample = body()
+    sample["recruitments"][0].update(line)
+    before = count(runtime, Referral)
+    answer = client.post(CLIENT, json=sample, headers=bearer)
+    assert answer.status_code == 400 and set(answer.json()) == SHAPE, answer.text
+    assert count(runtime, Referral) == before
+
+
+def test_preferences_are_replaced_when_present_and_kept_when_absent(client: TestClient, bearer: dict[str, str],
+                                                                      runtime: Runtime):
+    def preferences() -> list[int]:
+        with runtime.db.transaction(write=False) as session:
+            return sorted(p.preference_number for p in session.scalars(select(PremiumPreference)))
+
+    two = [{"companyCode": "468979834", "product": "HS3829", "preferenceNumber": 1},
+           {"companyCode": "468979834", "product": "HS3830", "preferenceNumber": 2}]
+    assert client.post(CLIENT, json=body(recruitmentPremiumPreferences=two), headers=bearer).status_code == 200
+    assert preferences() == [1, 2]
+    without = body()
+    del without["recruitmentPremiumPreferences"]
+    without["recruitments"][0]["email"] = "other@company.com"
+    assert client.post(CLIENT, json=without, headers=bearer).status_code == 200
+    assert preferences() == [1, 2], "absent: untouched"
+    emptied = body(recruitmentPremiumPreferences=[])
+    emptied["recruitments"][0]["email"] = "third@company.com"
+    assert client.post(CLIENT, json=emptied, headers=bearer).status_code == 200
+    assert preferences() == [], "an empty list clears them"
+
+
+def test_points_follow_the_orders(client: TestClient, bearer: dict[str, str], runtime: Runtime,
+                                  loaded: demo.Demo, operator_headers: dict[str, str]):
+    kari_account = factories.member(runtime, "kari@example.com")
+    with runtime.db.transaction() as session:
+        from hireport.kit.auth import Caller
+        from hireport.services import referrals
+        referrals.link_account(session, Caller.operator(218), 34272, kari_account)
+    for n in range(3):
+        sample = body()
+        sample["recruitments"][0]["email"] = f"friend{n}@company.com"
+        assert client.post(CLIENT, json=sample, headers=bearer).status_code == 200
+    user = user_bearer(runtime, loaded, kari_account)
+    listed = client.get(f"{USER}/Spring2019", headers=user).json()
+    assert (listed["points"], listed["products"], len(listed["unverifiedRecruitments"]), listed["recruitments"]) == (
+        0, ["CO27409"], 3, [])
+    orders = client.get("/manage/v1/tenants/218/orders", headers=operator_headers).json()
+    first, second, third = sorted(o["id"] for o in orders)
+    confirm = f"/manage/v1/tenants/218/orders/{first}/confirm"
+    assert client.post(confirm, headers=operator_headers).json()["credited_points"] == 50
+    assert client.post(confirm, headers=operator_headers).status_code == 409, "credited once"
+    assert client.post(f"/manage/v1/tenants/218/orders/{second}/cancel", headers=operator_headers).status_code == 200
+    assert client.post(f"/manage/v1/tenants/218/orders/{second}/confirm", headers=operator_headers).status_code == 409
+    listed = client.get(f"{USER}/Spring2019", headers=user).json()
+    assert listed["points"] == 50
+    assert [r["orderNumber"] for r in listed["recruitments"]] == [first]
+    assert [r["orderNumber"] for r in listed["unverifiedRecruitments"]] == [third]
+    client.post(f"/manage/v1/tenants/218/orders/{third}/confirm", headers=operator_headers)
+    newest_first = client.get(f"{USER}/Spring2019", params={"limit": 1}, headers=user).json()["recruitments"]
+    oldest_first = client.get(f"{USER}/Spring2019", params={"limit": 1, "ascending": "true"}, headers=user).json()
+    assert [r["orderNumber"] for r in newest_first] == [third]
+    assert [r["orderNumber"] for r in oldest_first["recruitments"]] == [first] and oldest_first["points"] == 100
+    paged = client.get(f"{USER}/Spring2019", params={"limit": 1, "offset": 1}, headers=user).json()["recruitments"]
+    assert [r["orderNumber"] for r in paged] == [first]
+
+
+def test_concurrent_confirmations_credit_once(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    assert client.post(CLIENT, json=body(), headers=bearer).status_code == 200
+    with runtime.db.transaction(write=False) as session:
+        order_id = session.scalars(select(Referral.id)).one()
+    from hireport.kit.auth import Caller
+    from hireport.kit.errors import InvalidTransition
+    from hireport.services import referrals
+    start = threading.Barrier(6)
+
+    def attempt(_: int) -> str:
+        start.wait()
+        try:
+            with runtime.db.transaction() as session:
+                referrals.decide(session, Caller.operator(218), order_id, confirm=True, clock=runtime.clock)
+        except InvalidTransition:
+            return "refused"
+        return "confirmed"
+
+    with ThreadPoolExecutor(6) as pool:
+        assert sorted(pool.map(attempt, range(6))) == ["confirmed"] + ["refused"] * 5
+    with runtime.db.transaction(write=False) as session:
+        assert session.get(Referral, order_id).credited_points == 50  # type: ignore[union-attr]
+
+
+def test_user_mode_registers_the_signed_in_customer_and_their_premiums(client: TestClient, runtime: Runtime,
+                                                                       loaded: demo.Demo):
+    newcomer = factories.member(runtime, "nina@example.com")
+    user = user_bearer(runtime, loaded, newcomer)
+    sample = body()
+    sample["recruiter"] = {"name": {"firstName": "Nina", "lastName": "Berg"}, "email": "nina.berg@example.com"}
+    assert client.post(USER, json=sample, headers=user).status_code == 200
+    again = body()
+    again["recruiter"] = {"name": {"firstName": "Somebody", "lastName": "Else"}, "email": "else@example.com"}
+    again["recruitments"][0]["email"] = "second@company.com"
+    assert client.post(USER, json=again, headers=user).status_code == 200
+    with runtime.db.transaction(write=False) as session:
+        nina = session.scalars(select(Customer).where(Customer.account_id == newcomer)).one()
+        assert nina.first_name == "Nina", "created once and linked; later requests' recruiter ignored"
+        assert session.scalars(select(Customer).where(Customer.email == "else@example.com")).first() is None
+    wanted = {"recruitmentPremiumPreferences": [
+        {"companyCode": "468979834", "product": "HS3830", "preferenceNumber": 1},
+        {"companyCode": "468979834", "product": "HS3829", "preferenceNumber": 2}]}
+    changed = client.post(f"{USER}/premium/Spring2019", json=wanted, headers=user)
+    assert changed.status_code == 200, changed.text
+    assert changed.json() == wanted
+    assert client.get(f"{USER}/premium/Spring2019", headers=user).json() == wanted
+    assert client.get(f"{USER}/Spring2019", headers=user).json()["unverifiedRecruitments"][0]["name"][
+        "firstName"] == "Ola"
+
+
+def test_modes_are_kept_apart(client: TestClient, bearer: dict[str, str], runtime: Runtime, loaded: demo.Demo):
+    assert client.get(f"{USER}/Spring2019", headers=bearer).status_code == 403, "a client token is no user"
+    user = user_bearer(runtime, loaded, factories.member(runtime, "u@example.com"))
+    assert client.post(CLIENT, json=body(), headers=user).status_code == 403
+    refused = client.post(CLIENT, json=body(), headers={"Authorization": "Bearer nonsense"})
+    assert refused.status_code == 401 and set(refused.json()) == SHAPE
+
+
+def test_a_retry_with_the_same_key_creates_nothing(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    keyed = {**bearer, "Idempotency-Key": "order-7"}
+    payload = mended_sample().encode()
+    assert client.post(CLIENT, content=payload, headers=keyed).json() == {"status": "ok"}
+    customers, orders = count(runtime, Customer), count(runtime, Referral)
+    retry = client.post(CLIENT, content=payload, headers=keyed)
+    assert retry.status_code == 200 and retry.json() == {"status": "ok"}
+    assert (count(runtime, Customer), count(runtime, Referral)) == (customers, orders)
+    other = client.post(CLIENT, json=body(campaign="Spring2019", product="CO27409", recruitments=[
+        {**body()["recruitments"][0], "email": "x@company.com"}]), headers=keyed)
+    assert other.status_code == 409 and set(other.json()) == SHAPE
+    assert count(runtime, Referral) == orders
+
+
+def test_concurrent_identical_registrations_create_each_customer_once(client: TestClient, bearer: dict[str, str],
+                                                                     runtime: Runtime):
+    payload = mended_sample().encode()
+    start = threading.Barrier(4)
+
+    def send(_: int) -> int:
+        start.wait()
+        return client.post(CLIENT, content=payload, headers=bearer).status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(send, range(4))) == [200] * 4
+    with runtime.db.transaction(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(Customer).where(
+            Customer.email == "ola.nordmann@company.com")) == 1
+    assert count(runtime, Referral) == 4, "four registrations, four orders, one Ola"
+
+
+def test_past_the_rate_limit_is_a_429_with_retry_after(client: TestClient, bearer: dict[str, str], runtime: Runtime,
+                                                       monkeypatch: pytest.MonkeyPatch):
+    from hireport.dialects.connect.auth import LIMITER
+    from hireport.kit.ratelimit import Limiter
+    runtime.state[LIMITER] = Limiter("2/minute", runtime.rate_limits, namespace="connect-test")
+    answers = [client.post(CLIENT, json=body(product="NOPE"), headers=bearer) for _ in range(3)]
+    assert [a.status_code for a in answers] == [400, 400, 429]
+    assert int(answers[2].headers["Retry-After"]) >= 1 and set(answers[2].json()) == SHAPE
