@@ -40,9 +40,10 @@ class Result:
 
 
 def lua_string(text: str) -> str:
-    """A Lua string literal for any text (each byte outside a safe set as a decimal escape)."""
+    """A Lua string literal for any text (each byte outside a safe set as a decimal escape, of three digits:
+    a digit may follow it)."""
     safe = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 /?&=.,:;_-+*()[]{}@!"
-    return '"' + "".join(chr(b) if b in safe else f"\\{b}" for b in text.encode()) + '"'
+    return '"' + "".join(chr(b) if b in safe else f"\\{b:03d}" for b in text.encode()) + '"'
 
 
 def script(method: str, headers: dict[str, str], body: str | None, cycle: Sequence[tuple[str, str | None]]) -> str:
