@@ -1,7 +1,8 @@
 """Connect's user mode end to end: `hireport serve` with the demo, an application registered for Connect's
 user scope, a person in Chromium who signs in and consents, and the application (a loopback web server of
 this test's) that exchanges the code with its PKCE verifier, calls the user endpoints as that person (who
-becomes a customer, the recruiter, on their first registration), and refreshes its token."""
+becomes a customer, the recruiter, on their first registration), and refreshes its token; then the order is
+confirmed in the console and the user's points follow."""
 
 import base64
 import hashlib
@@ -11,7 +12,7 @@ from urllib.parse import parse_qs, urlencode
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.browser import chromium, page, screenshot  # noqa: F401
 from tests.served import Server, run_cli
@@ -79,3 +80,14 @@ def test_a_connect_user_signs_in_consents_and_recruits(server: Server, page: Pag
         assert premiums.status_code == 200 and premiums.json() == wanted
         assert httpx.get(f"{base}/capi/v1/recruitment/Spring2019", headers=again).json()[
             "unverifiedRecruitments"] == listed["unverifiedRecruitments"], "the same person after the refresh"
+
+    # the same person, a recruiter of the tenant, confirms the order in the console: the points are credited
+    page.goto(f"{base}/console/218/referrals")
+    row = page.locator("tr[data-order]", has_text="Ola")
+    expect(row.locator(".badge")).to_have_text("pending")
+    row.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".notice")).to_contain_text("credited")
+    expect(page.locator("tr[data-order]", has_text="Ola").locator(".badge")).to_have_text("confirmed")
+    screenshot(page, "console-referrals")
+    after = httpx.get(f"{base}/capi/v1/recruitment/Spring2019", headers=again).json()
+    assert (after["points"], after["unverifiedRecruitments"], len(after["recruitments"])) == (50, [], 1)

@@ -226,6 +226,20 @@ def test_the_integrations_page_lists_the_partner_apps_and_their_integrations(wor
     assert world.people["recruiter"].get(f"/console/{A}/integrations").status_code == 403
 
 
+def test_a_recruiter_confirms_an_order_once_and_cancels_none_twice(world: World):
+    recruiter = world.people["recruiter"]
+    page = recruiter.get(f"/console/{A}/referrals").text
+    order = world.a["order"]
+    assert f'data-order="{order}"' in page and 'class="badge o-pending">pending<' in page and SECRET not in page
+    confirmed = recruiter.post(f"/console/{A}/orders/{order}/confirm")
+    assert confirmed.status_code == 303 and confirmed.headers["location"].endswith("/referrals?done=order-confirmed")
+    page = recruiter.get(f"/console/{A}/referrals", done="order-confirmed").text
+    assert 'class="badge o-confirmed">confirmed<' in page and "credited the campaign" in page
+    assert f"/orders/{order}/confirm" not in page, "a decided order has no buttons"
+    again = recruiter.post(f"/console/{A}/orders/{order}/cancel")
+    assert again.status_code == 409 and "only a pending order" in again.text
+
+
 def test_an_api_token_is_shown_once_and_refused_as_soon_as_it_is_revoked(world: World):
     admin = world.people["admin"]
     created = admin.post(f"/console/{A}/integrations/tokens", {"name": "careers", "scopes": "Gupy.Jobs.Read"})

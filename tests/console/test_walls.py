@@ -26,7 +26,8 @@ def console_routes(http: TestClient) -> list[tuple[str, str]]:
 def url(path: str, tenant: int, ids: dict[str, Any]) -> str:
     """The route with these ids; an id the walk does not know fails here, to be added."""
     return path.format(tenant_id=tenant, job_id=ids["job"], application_id=ids["application"],
-                       document_id=ids["document"], client_id=ids["client_id"], token_id=ids["token_id"])
+                       document_id=ids["document"], client_id=ids["client_id"], token_id=ids["token_id"],
+                       order_id=ids["order"])
 
 
 def names_a_record(path: str) -> bool:

@@ -4,6 +4,7 @@ who sign in."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from hireport.services import (
     messaging,
     offers,
     partner_apps,
+    referrals,
     signin,
 )
 from hireport.services.applicants import ApplicantFields
@@ -149,9 +151,25 @@ def records(rt: Runtime, tenant: int, name: str) -> dict[str, Any]:
         client, _ = identity.create_client(s, name=f"{mark}HRIS export", scopes=["Public.Job.Read"], tenant_id=tenant,
                                            clock=clock)
         token, _ = api_tokens.create(s, caller, name=f"{mark}careers site", scopes=["Gupy.Jobs.Read"], clock=clock)
+        order = referral(s, caller, rt, mark)
         return {"job": job.id, "draft": draft.id, "applicant": person.id, "application": application.id,
                 "offer": offer.id, "document": document.id, "offer_document": offer_document.id, "check": check.id,
-                "message": message.id, "client_id": client.client_id, "token_id": token.id}
+                "message": message.id, "client_id": client.client_id, "token_id": token.id,
+                "order": order}
+
+
+def referral(s: Any, caller: Caller, rt: Runtime, mark: str) -> int:
+    """A campaign of the tenant and one referral under it (an order pending)."""
+    clock = rt.clock
+    referrals.create_product(s, caller, code="P1", name=f"{mark}paper", subscription=True, clock=clock)
+    referrals.create_campaign(s, caller, code="C1", name=f"{mark}spring", points_per_referral=5,
+                              product_codes=["P1"], premiums=[], clock=clock)
+    referrals.create_coupon(s, caller, code="K1", number=1, product_code="P1", price=Decimal(1), clock=clock)
+    made = referrals.register(s, caller, referrals.Registration(
+        product="P1", campaign="C1", referrer=referrals.Person(first_name=f"{mark}Rita", email="rita@example.com"),
+        referred=[referrals.Referred(referrals.Person(first_name=f"{mark}Finn", email="finn@example.com"), "K1", 1,
+                                     Decimal(1), 1)], preferences=None), clock=clock)
+    return made[0].id
 
 
 def dump(rt: Runtime) -> str:

@@ -405,6 +405,24 @@ def link_account(session: Session, caller: Caller, customer_number: int, account
     return customer
 
 
+@dataclass(frozen=True)
+class OrderRow:
+    referral: Referral
+    campaign: str
+    referrer: Customer
+    referred: Customer
+
+
+def order_rows(session: Session, caller: Caller, *, limit: int) -> list[OrderRow]:
+    """The newest orders with their campaign's code and both customers (the console's list)."""
+    found = orders(session, caller, status=None, limit=limit)
+    customer_ids = {r.referrer_id for r in found} | {r.referred_id for r in found}
+    customers = {c.id: c for c in session.scalars(scoped(Customer, caller).where(Customer.id.in_(customer_ids)))}
+    campaigns = {c.id: c.code for c in session.scalars(scoped(Campaign, caller).where(
+        Campaign.id.in_({r.campaign_id for r in found})))}
+    return [OrderRow(r, campaigns[r.campaign_id], customers[r.referrer_id], customers[r.referred_id]) for r in found]
+
+
 def orders(session: Session, caller: Caller, *, status: OrderStatus | None, limit: int) -> list[Referral]:
     query = scoped(Referral, caller).order_by(Referral.id.desc()).limit(limit)
     return list(session.scalars(query.where(Referral.order_status == status) if status else query))

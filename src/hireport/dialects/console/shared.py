@@ -27,6 +27,8 @@ Cursor = Annotated[str | None, Query(min_length=1, max_length=20, description="W
 
 NOTICES = {
     "moved": "Done: the job's status changed.",
+    "order-confirmed": "The order is confirmed: the recruiter is credited the campaign's points.",
+    "order-cancelled": "The order is cancelled: it credits no points.",
     "check-ordered": "The background check is ordered. It stays pending until the provider picks it up.",
     "client-revoked": "The client is revoked: it gets no more tokens, and the tokens it has are refused now.",
     "token-revoked": "The API token is revoked: it is refused from now on.",
