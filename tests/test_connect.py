@@ -287,3 +287,18 @@ def test_past_the_rate_limit_is_a_429_with_retry_after(client: TestClient, beare
     answers = [client.post(CLIENT, json=body(product="NOPE"), headers=bearer) for _ in range(3)]
     assert [a.status_code for a in answers] == [400, 400, 429]
     assert int(answers[2].headers["Retry-After"]) >= 1 and set(answers[2].json()) == SHAPE
+
+
+def test_a_recruiter_no_customer_matches_is_created(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    """The seed's sample on a tenant where its customer 34272 is unknown: the recruiter is created (with the
+    tenant's next customer number: numbers are the tenant's to give)."""
+    sample = body()
+    sample["recruiter"].update(customerNumber=99999, email="kari.other@example.com", phoneNumber="+4799999999")
+    before = count(runtime, Customer)
+    assert client.post(CLIENT, json=sample, headers=bearer).status_code == 200
+    assert count(runtime, Customer) == before + 2, "the recruiter and Ola"
+    with runtime.db.transaction(write=False) as session:
+        kari = session.scalars(select(Customer).where(Customer.email == "kari.other@example.com")).one()
+        assert (kari.first_name, kari.middle_name, kari.postal_address, kari.customer_number) == (
+            "Kari", "Snøhaug", "Postboks 6", 34273)
+        assert session.scalars(select(Referral)).one().referrer_id == kari.id
