@@ -302,3 +302,12 @@ def test_a_recruiter_no_customer_matches_is_created(client: TestClient, bearer: 
         assert (kari.first_name, kari.middle_name, kari.postal_address, kari.customer_number) == (
             "Kari", "Snøhaug", "Postboks 6", 34273)
         assert session.scalars(select(Referral)).one().referrer_id == kari.id
+
+
+def test_a_customer_cannot_recruit_themselves(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    sample = body()
+    sample["recruitments"][0]["email"] = "kari.nordmann@gmail.com"  # customer 34272, the recruiter
+    before = count(runtime, Referral)
+    answer = client.post(CLIENT, json=sample, headers=bearer)
+    assert answer.status_code == 400 and "cannot be their own recruiter" in answer.json()["errorMessage"]
+    assert count(runtime, Referral) == before

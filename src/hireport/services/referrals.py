@@ -103,9 +103,9 @@ def register(session: Session, caller: Caller, wanted: Registration, *, clock: C
     if product.code not in campaign.product_codes:
         raise InvalidInput(f"product {product.code} is not valid for campaign {campaign.code}", field="product")
     if not wanted.referred:
-        raise InvalidInput("at least one referral is required", field="referrals")
+        raise InvalidInput("{referrals} needs at least one item", field="referrals")
     if len(wanted.referred) > MAX_REFERRALS:
-        raise InvalidInput(f"at most {MAX_REFERRALS} referrals in one registration", field="referrals")
+        raise InvalidInput(f"at most {MAX_REFERRALS} {{referrals}} in one registration", field="referrals")
     coupons = [_coupon(session, caller, product, r, i) for i, r in enumerate(wanted.referred)]
     premiums = None if wanted.preferences is None else _premiums(session, caller, campaign, wanted.preferences)
     referrer = _referrer(session, caller, wanted.referrer, account_id, clock)
@@ -115,7 +115,7 @@ def register(session: Session, caller: Caller, wanted: Registration, *, clock: C
         _check_line(item, index)
         referred = _match_or_create(session, caller, item.person, clock)
         if referred.id == referrer.id:
-            raise InvalidInput("a customer cannot refer themselves", field=f"referrals[{index}]")
+            raise InvalidInput("a customer cannot be their own {referrer}", field=f"referrals[{index}]")
         row = Referral(tenant_id=referrer.tenant_id, campaign_id=campaign.id, product_id=product.id,
                        coupon_id=coupon.id, referrer_id=referrer.id, referred_id=referred.id, amount=item.amount,
                        quantity=item.quantity, order_status=OrderStatus.pending, credited_points=None,
@@ -288,7 +288,7 @@ def _referrer(session: Session, caller: Caller, given: Person | None, account_id
         if linked is not None:
             return linked
     if given is None:
-        raise InvalidInput("the referrer is required", field="referrer")
+        raise InvalidInput("{referrer} is required", field="referrer")
     referrer = _match_or_create(session, caller, given, clock)
     if account_id is not None and referrer.account_id is None:
         referrer.account_id = account_id
