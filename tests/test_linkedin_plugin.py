@@ -144,8 +144,8 @@ def _sign_in_through_the_widget(page: Page, email: str, password: str) -> None:
         return
     popup.fill("input[name=email]", email)
     popup.fill("input[name=password]", password)
-    popup.click("button[type=submit]")
-    popup.wait_for_event("close", timeout=15_000)
+    with popup.expect_event("close", timeout=15_000):  # waiting from before the click: it may close at once
+        popup.click("button[type=submit]")
 
 
 def test_the_seed_steps_end_to_end(server: Server, partner_site: Site, browser_page: Page):
