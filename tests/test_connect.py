@@ -311,3 +311,12 @@ def test_a_customer_cannot_recruit_themselves(client: TestClient, bearer: dict[s
     answer = client.post(CLIENT, json=sample, headers=bearer)
     assert answer.status_code == 400 and "cannot be their own recruiter" in answer.json()["errorMessage"]
     assert count(runtime, Referral) == before
+
+
+def test_client_mode_needs_a_recruiter(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    sample = body()
+    del sample["recruiter"]
+    before = count(runtime, Customer)
+    answer = client.post(CLIENT, json=sample, headers=bearer)
+    assert answer.status_code == 400 and answer.json()["errorMessage"].startswith("recruiter is required")
+    assert count(runtime, Customer) == before

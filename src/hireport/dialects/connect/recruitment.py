@@ -130,9 +130,7 @@ def register_as_client(session: DbSession, rt: RuntimeDep, caller: ClientMode, b
                        idempotency_key: IdempotencyKey = None) -> Response:
     """The recruiter is matched to a customer (customer number, else e-mail, else phone) or created; each
     recruited person too; each recruitment becomes an order, unverified until it is confirmed."""
-    if body.recruiter is None:
-        raise InvalidInput("{referrer} is required in client mode", field="referrer")
-    return _register(session, rt, caller, body, account_id=None, key=idempotency_key)
+    return _register(session, rt, caller, body, account_id=None, key=idempotency_key)  # the service needs a recruiter
 
 
 @router.post("/recruitment", summary="Register recruitments (the signed-in user recruits)", response_model=Status)
