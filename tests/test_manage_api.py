@@ -247,7 +247,7 @@ def test_every_operation_of_the_management_api_needs_an_operator(client: TestCli
         url = template.format(**{name: "1" for name in
                                  ("tenant_id", "account_id", "job_id", "applicant_id", "application_id", "offer_id",
                                   "document_id", "check_id", "template_id", "token_id", "message_id", "client_id",
-                                  "operator_id", "code", "partner_code", "key", "upload_key", "order_id")})
+                                  "operator_id", "code", "partner_code", "key", "upload_key", "order_id", "page_id")})
         for method in operations:
             for headers in ({}, {"Authorization": "Bearer hro_not-a-credential"}):
                 _error(client.request(method.upper(), url, headers=headers, json={}), 401, "unauthenticated")

@@ -18,7 +18,7 @@ from hireport.dialects import DIALECTS
 from hireport.kit.auth import Caller
 from hireport.kit.runtime import Runtime
 from hireport.models import Base, Role
-from hireport.services import accounts, api_tokens, checks, identity, messaging, referrals
+from hireport.services import accounts, api_tokens, career_pages, checks, identity, messaging, referrals
 from tests import factories
 from tests.factories import token_response
 
@@ -131,6 +131,8 @@ def world(runtime: Runtime, client: TestClient, operator_headers: dict[str, str]
         a["api_token"] = api_tokens.create(session, Caller.operator(A), name="a", scopes=["Gupy.Jobs.Read"],
                                            clock=runtime.clock)[0].id
         a["order"] = _referral(session, runtime)
+        a["page"] = career_pages.create(session, Caller.operator(A), name="A careers", url=None,
+                                        clock=runtime.clock).id
         _, b_api = api_tokens.create(session, Caller.operator(B), name="b",
                                      scopes=["Gupy.Jobs.Read", "Gupy.Jobs.Write", "Gupy.Applications.Read",
                                              "Gupy.Messages.Write"], clock=runtime.clock)
@@ -189,7 +191,8 @@ def _ids(world: World) -> dict[str, Any]:
             "applicant_id": a["applicant"], "applicationId": a["application"], "application_id": a["application"],
             "offerId": a["offer"], "offer_id": a["offer"], "documentId": a["document"], "document_id": a["document"],
             "checkId": a["check"], "check_id": a["check"], "template_id": a["template"], "token_id": a["api_token"],
-            "message_id": a["message"], "account_id": a["account"], "order_id": a["order"]}
+            "message_id": a["message"], "account_id": a["account"], "order_id": a["order"],
+            "page_id": a["page"]}
 
 
 BODIES: dict[str, Any] = {
@@ -291,7 +294,8 @@ def test_the_management_api_scopes_every_record_to_the_tenant_in_its_path(world:
     assert scoped, "the management API has tenant-scoped records"
     for method, template in sorted(scoped):
         url = template.format(**ids)
-        body = {"answers": [{"question": "q", "answer": "a"}]} if url.endswith("/onboarding-form") else {}
+        body = ({"answers": [{"question": "q", "answer": "a"}]} if url.endswith("/onboarding-form")
+                else {"questions": []} if url.endswith("-form") else {})
         before = _dump(runtime)
         answer = world.http.request(method, url, json=body, headers=world.operator)
         assert answer.status_code == 404, (method, url, answer.text)

@@ -239,6 +239,7 @@ def demo(as_json: JsonFlag = False,
     console.print(f"\n  Connect client (tenant {connect.tenant}; /connect/token with instanceId={connect.tenant})",
                   soft_wrap=True)
     console.print(f"    client_id:     {connect.client_id}\n    client_secret: {connect.client_secret}", soft_wrap=True)
+    console.print(f"\n[bold]Careers page:[/bold] {settings.issuer}{demo.careers}", soft_wrap=True)
     console.print(f"\n[bold]Sign in to the recruiter console at {settings.issuer}/console as[/bold]")
     for p in demo.people:
         console.print(f"    {p.role + ':':11}{p.email}  password: {p.password}", soft_wrap=True)

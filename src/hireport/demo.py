@@ -44,8 +44,10 @@ from hireport.services import (
     applicants,
     applications,
     career_pages,
+    careers,
     checks,
     documents,
+    forms,
     identity,
     integrations,
     jobs,
@@ -57,6 +59,7 @@ from hireport.services import (
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields, FormAnswer
 from hireport.services.checks import CheckResult, Report
+from hireport.services.forms import Question, QuestionType
 from hireport.services.jobs import JobFields
 from hireport.services.offers import OfferFields
 from hireport.services.partner_apps import AppFields
@@ -85,9 +88,30 @@ JOBS = [
     ("Marketing Coordinator", JobStatus.draft), ("Site Safety Officer", JobStatus.canceled),
     ("Store Manager - Parramatta", JobStatus.published), ("Legal Counsel", JobStatus.disapproved),
 ]
+# Where each job is, by its place in JOBS: department, location, type (what the careers page filters by).
+PLACES = [("Nursing", "Sydney NSW", "Full time"), ("Finance", "Parramatta NSW", "Full time"),
+          ("Technology", "Sydney NSW", "Full time"), ("Logistics", "Wetherill Park NSW", "Full time"),
+          ("Customer Service", "Parramatta NSW", "Part time"), ("Finance", "Sydney NSW", "Graduate"),
+          ("People & Culture", "Sydney NSW", "Full time"), ("Technology", "Melbourne VIC", "Contract"),
+          ("Marketing", "Sydney NSW", "Part time"), ("Facilities", "Newcastle NSW", "Full time"),
+          ("Retail", "Parramatta NSW", "Full time"), ("Legal", "Sydney NSW", "Full time")]
 QUESTIONS = ["Do you have the right to work in Australia?", "Years of relevant experience",
              "Notice period (weeks)", "Why do you want this role?"]
 ONBOARDING = ["Tax file number supplied", "Bank BSB", "Superannuation fund", "Emergency contact"]
+APPLICATION_FORM = [
+    Question(id="right_to_work", label=QUESTIONS[0], type=QuestionType.yes_no, required=True),
+    Question(id="experience", label=QUESTIONS[1], type=QuestionType.number, required=True),
+    Question(id="notice", label=QUESTIONS[2], type=QuestionType.number),
+    Question(id="why", label=QUESTIONS[3], type=QuestionType.long_text),
+]
+NEW_STARTER_FORM = [
+    Question(id="tax_file_number", label=ONBOARDING[0], type=QuestionType.yes_no, required=True),
+    Question(id="bank_bsb", label=ONBOARDING[1], required=True),
+    Question(id="super_fund", label=ONBOARDING[2], type=QuestionType.choice, required=True,
+             options=["AustralianSuper", "Hostplus", "UniSuper", "Another fund"]),
+    Question(id="emergency_contact", label=ONBOARDING[3], type=QuestionType.long_text, required=True),
+]
+BRAND = careers.Branding(primary_color="#0b5d4b", accent_color="#0a6651")
 
 
 @dataclass(frozen=True)
@@ -131,6 +155,7 @@ class Demo:
     people: list[DemoPerson]
     linkedin: DemoLinkedIn
     connect: "DemoClient"
+    careers: str  # the demo careers page's path
 
 
 @dataclass(frozen=True)
@@ -148,12 +173,13 @@ def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> Demo
     the saved ones are missing or no longer work."""
     if not reissue and saved.is_file():
         found = json.loads(saved.read_text())
-        if "linkedin" in found and "connect" in found:
+        if "linkedin" in found and "connect" in found and "careers" in found:
             saved_linkedin = found["linkedin"]
             linkedin = DemoLinkedIn(**{**saved_linkedin, "parent": DemoClient(**saved_linkedin["parent"]),
                                        "app": DemoClient(**saved_linkedin["app"])})
             demo = Demo([DemoClient(**c) for c in found["clients"]], DemoApiToken(**found["api_token"]),
-                        [DemoPerson(**p) for p in found["people"]], linkedin, DemoClient(**found["connect"]))
+                        [DemoPerson(**p) for p in found["people"]], linkedin, DemoClient(**found["connect"]),
+                        found["careers"])
             if _still_work(runtime, demo):
                 return demo
     demo = load(runtime)
@@ -167,7 +193,8 @@ def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> Demo
 def as_json(demo: Demo) -> dict[str, object]:
     linkedin = {**vars(demo.linkedin), "parent": vars(demo.linkedin.parent), "app": vars(demo.linkedin.app)}
     return {"clients": [vars(c) for c in demo.clients], "api_token": vars(demo.api_token),
-            "people": [vars(p) for p in demo.people], "linkedin": linkedin, "connect": vars(demo.connect)}
+            "people": [vars(p) for p in demo.people], "linkedin": linkedin, "connect": vars(demo.connect),
+            "careers": demo.careers}
 
 
 def _still_work(runtime: Runtime, demo: Demo) -> bool:
@@ -207,7 +234,9 @@ def load(runtime: Runtime) -> Demo:
             _referral_programme(session, runtime, caller)
         connect = _client(session, runtime.clock, CONNECT_CLIENT, [ConnectScope.client.value, ConnectScope.user.value],
                           lifetime=lifetime, tenant_id=DEMO_TENANT)
-        return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people, linkedin, connect)
+        page = career_pages.list_all(session, caller)[0]
+        return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people, linkedin, connect,
+                    f"/careers/{DEMO_TENANT}/{page.id}/")
 
 
 def _referral_programme(session: Session, runtime: Runtime, caller: Caller) -> None:
@@ -292,6 +321,9 @@ def _create_data(session: Session, runtime: Runtime) -> None:
     now = clock.now()
     page = career_pages.create(session, caller, name="Acme Health careers", url="https://careers.acme.example",
                                clock=clock)
+    careers.brand(session, caller, page.id, BRAND)
+    forms.define(session, caller, forms.APPLICATION, APPLICATION_FORM, clock=clock)
+    forms.define(session, caller, forms.NEW_STARTER, NEW_STARTER_FORM, clock=clock)
     messaging.create_template(session, caller, name="Feedback: not selected", clock=clock,
                               subject="Your application for {{ job.name }}",
                               body="Hello {{ candidate.name }},\n\nThank you for applying for {{ job.name }} at "
@@ -299,8 +331,10 @@ def _create_data(session: Session, runtime: Runtime) -> None:
                                    "forward with your application.\n\nKind regards,\n{{ company.name }}")
     hired: list[int] = []
     for number, (title, status) in enumerate(JOBS, start=1):
+        department, location, job_type = PLACES[number - 1]
         job = jobs.create(session, caller, JobFields(
-            title=title, external_id=f"REQ-{2400 + number}", description=f"<p>Join Acme Health as a {title}.</p>",
+            title=title, department=department, location=location, job_type=job_type,
+            external_id=f"REQ-{2400 + number}", description=f"<p>Join Acme Health as a {title}.</p>",
             summary=f"{title}, full time", num_vacancies=rng.randint(1, 4), salary=float(rng.randint(60, 180) * 1000),
             division_code=rng.choice(["CLIN", "CORP", "OPS"]),
             hiring_deadline=(now + timedelta(days=30 + number)).date(), career_page_id=page.id,

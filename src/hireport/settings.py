@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     signin_limit_account: str = "5/minute"
     signin_limit_address: str = "30/minute"
 
+    # Candidates. The forms of careers pages and the candidate portal (applying, asking for a link, every change
+    # in the portal) are limited per client address; each file a candidate uploads is limited in size.
+    candidate_form_limit: str = "20/minute"
+    candidate_file_bytes: int = 5 * 1024 * 1024
+
     @property
     def secure_cookies(self) -> bool:
         """Cookies are `Secure` when people reach hireport over https."""

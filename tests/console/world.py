@@ -155,7 +155,7 @@ def records(rt: Runtime, tenant: int, name: str) -> dict[str, Any]:
         return {"job": job.id, "draft": draft.id, "applicant": person.id, "application": application.id,
                 "offer": offer.id, "document": document.id, "offer_document": offer_document.id, "check": check.id,
                 "message": message.id, "client_id": client.client_id, "token_id": token.id,
-                "order": order}
+                "order": order, "page": page.id}
 
 
 def referral(s: Any, caller: Caller, rt: Runtime, mark: str) -> int:

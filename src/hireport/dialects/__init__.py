@@ -3,8 +3,8 @@ its package here (see docs/dialects.md). A request is matched against the routes
 (about 10 µs each), so what carries the traffic comes first: the token service (a handful of routes), the
 vendor APIs, then the management API and its many routes."""
 
-from hireport.dialects import account, connect, console, gupy, linkedin, manage, oauth, pageup
+from hireport.dialects import account, careers, connect, console, gupy, linkedin, manage, oauth, pageup, portal
 
 DIALECTS = (oauth.DIALECT, pageup.DIALECT, gupy.DIALECT, linkedin.DIALECT, linkedin.REST, connect.DIALECT,
             manage.DIALECT,
-            account.DIALECT, console.DIALECT, linkedin.PLUGIN)
+            account.DIALECT, console.DIALECT, linkedin.PLUGIN, careers.DIALECT, portal.DIALECT)

@@ -13,6 +13,7 @@ from hireport.models.api_token import ApiToken
 from hireport.models.applicant import Applicant
 from hireport.models.application import Application, ApplicationStatus
 from hireport.models.base import Base
+from hireport.models.candidate import CandidateForm, DocumentRequest
 from hireport.models.career_page import CareerPage
 from hireport.models.check import BackgroundCheck, CheckStatus
 from hireport.models.client import OAuthClient, OperatorCredential, SigningKeyRow
@@ -47,12 +48,14 @@ __all__ = [
     "Base",
     "BrowserSession",
     "Campaign",
+    "CandidateForm",
     "CareerPage",
     "CheckStatus",
     "Coupon",
     "Customer",
     "Document",
     "DocumentOwner",
+    "DocumentRequest",
     "EmailTemplate",
     "IdempotentRequest",
     "Integration",

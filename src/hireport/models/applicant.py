@@ -20,3 +20,5 @@ class Applicant(TenantScoped, Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    # Set when the person's data was erased at their request: the row stays, anonymised.
+    erased_at: Mapped[datetime | None]

@@ -14,4 +14,9 @@ class CareerPage(TenantScoped, Base):
 
     name: Mapped[str] = mapped_column(String(200))
     url: Mapped[str | None] = mapped_column(String(500))
+    # Branding: colours as #rrggbb, and a logo image kept in the document store.
+    primary_color: Mapped[str | None] = mapped_column(String(7))
+    accent_color: Mapped[str | None] = mapped_column(String(7))
+    logo_key: Mapped[str | None] = mapped_column(String(255))
+    logo_type: Mapped[str | None] = mapped_column(String(50))
     created_at: Mapped[datetime]

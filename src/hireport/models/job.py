@@ -50,6 +50,9 @@ class Job(TenantScoped, Base):
     division_code: Mapped[str | None] = mapped_column(String(100))
     owner_user_id: Mapped[str | None] = mapped_column(String(100))
     career_page_id: Mapped[int | None]
+    # What a careers page shows and filters by: the department's and the place's names.
+    department: Mapped[str | None] = mapped_column(String(100))
+    location: Mapped[str | None] = mapped_column(String(200))
     salary: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
     hiring_deadline: Mapped[date | None]
     application_deadline: Mapped[date | None]

@@ -36,10 +36,13 @@ class Offer(TenantScoped, Base):
     comments: Mapped[str | None] = mapped_column(Text)
     pay_scale_id: Mapped[str | None] = mapped_column(String(100))
     accepted_at: Mapped[datetime | None]
+    declined_at: Mapped[datetime | None]
     form_completed_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
     # New-starter form answers: [{"question": "...", "answer": ...}, ...].
     onboarding_answers: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # The new starter's saved draft of that form, by question id, until they submit it.
+    onboarding_draft: Mapped[dict[str, Any]] = mapped_column(default=dict)
     attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.db import Reader
-from hireport.kit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
+from hireport.kit.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
 from hireport.kit.query import Query
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
@@ -39,6 +39,49 @@ def _clean_name(file_name: str) -> str:
     if not name or len(name) > 255:
         raise InvalidInput("a document needs a file name of at most 255 characters", field="file_name")
     return name
+
+
+# What a candidate may upload, told by the bytes (the name's extension must agree): mime type and signature.
+CANDIDATE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
+    "rtf": ("application/rtf", (b"{\\rtf",)),
+    "txt": ("text/plain", ()),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+}
+IMAGE_TYPES = {ext: CANDIDATE_TYPES[ext] for ext in ("png", "jpg", "jpeg")} | {
+    "gif": ("image/gif", (b"GIF87a", b"GIF89a")), "webp": ("image/webp", (b"RIFF",)),
+}
+
+
+def screen(file_name: str, data: bytes, *, max_bytes: int,
+           kinds: dict[str, tuple[str, tuple[bytes, ...]]] = CANDIDATE_TYPES) -> tuple[str, str]:
+    """A file from outside (a candidate's, a logo) checked before a byte is stored: its size, and its type as
+    its content shows it, which its name's extension must agree with. Returns the clean name and mime type."""
+    _check_size(data, max_bytes)
+    name = _clean_name(file_name)
+    _, dot, ext = name.rpartition(".")
+    kind = kinds.get(ext.lower()) if dot else None
+    if kind is None:
+        accepted = ", ".join(sorted(kinds))
+        raise UnsupportedMediaType(f"{name}: files of this type are not accepted (accepted: {accepted})")
+    mime, signatures = kind
+    if signatures and not data.startswith(signatures):
+        raise UnsupportedMediaType(f"{name}: the file's content is not what its name says ({ext.lower()})")
+    if not signatures and not _plain_text(data):
+        raise UnsupportedMediaType(f"{name}: a text file must be UTF-8 text")
+    return name, mime
+
+
+def _plain_text(data: bytes) -> bool:
+    try:
+        return "\x00" not in data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
 
 
 def _check_size(data: bytes, max_bytes: int) -> None:

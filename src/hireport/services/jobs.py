@@ -44,6 +44,8 @@ class JobFields(BaseModel):
     division_code: str | None = Field(default=None, max_length=100)
     owner_user_id: str | None = Field(default=None, max_length=100)
     career_page_id: Id32 | None = None
+    department: str | None = Field(default=None, max_length=100)
+    location: str | None = Field(default=None, max_length=200)
     salary: Money | None = None
     hiring_deadline: date | None = None
     application_deadline: date | None = None

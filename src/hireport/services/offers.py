@@ -60,10 +60,23 @@ def get(session: Session, caller: Caller, offer_id: int) -> Offer:
 
 
 def accept(session: Session, caller: Caller, offer: Offer, *, clock: Clock) -> Offer:
-    """The candidate accepts the offer (idempotent)."""
+    """The candidate accepts the offer (idempotent); a declined offer cannot be accepted."""
+    if offer.declined_at is not None:
+        raise Conflict(f"offer {offer.id} was declined; it can no longer be accepted")
     if offer.accepted_at is None:
         offer.accepted_at = offer.updated_at = clock.now()
         offer.status = "Accepted"
+        session.flush()
+    return offer
+
+
+def decline(session: Session, caller: Caller, offer: Offer, *, clock: Clock) -> Offer:
+    """The candidate declines the offer (idempotent); an accepted offer cannot be declined."""
+    if offer.accepted_at is not None:
+        raise Conflict(f"offer {offer.id} was accepted; it can no longer be declined")
+    if offer.declined_at is None:
+        offer.declined_at = offer.updated_at = clock.now()
+        offer.status = "Declined"
         session.flush()
     return offer
 

@@ -2,6 +2,7 @@
 
 from hireport.dialects.console import (
     applications,
+    careers,
     checks,
     documents,
     home,
@@ -25,7 +26,7 @@ same services as the APIs.
 DIALECT = Dialect(
     name="console", title="hireport recruiter console", prefix="/console",
     routers=(home.router, jobs.router, applications.router, documents.router, checks.router, messages.router,
-             referrals.router, integrations.router),
+             referrals.router, careers.router, integrations.router),
     render=render_problem, error_model=ErrorPage, description=DESCRIPTION, authenticate=people.authenticate,
     pages=True,
 )

@@ -9,12 +9,14 @@ from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from hireport.dialects.console.checks import provider_names
-from hireport.dialects.console.shared import PAGE_SIZE, Cursor, Reader, show
+from hireport.dialects.console.shared import PAGE_SIZE, Cursor, Reader, Recruiter, done, home, show
 from hireport.kit.bounds import PageNumber, RowId
-from hireport.kit.web import DbSession
+from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import ApplicationStatus, DocumentOwner
-from hireport.services import applicants, applications, checks, documents, identity, jobs, offers
+from hireport.services import applicants, applications, checks, documents, identity, jobs, offers, portal
 from hireport.services.applications import OrderBy
+from hireport.web.candidates import postman
+from hireport.web.people import CheckedForm
 
 router = APIRouter(prefix="/{tenant_id}", default_response_class=HTMLResponse, include_in_schema=False)
 
@@ -58,4 +60,14 @@ def application_page(request: Request, member: Reader, session: DbSession, appli
         documents=documents.attached_to(session, caller, DocumentOwner.application, [application.id])[application.id],
         offers=list(zip(offers.views(session, caller, [o.id for o in offer_rows]), offer_rows, strict=True)),
         checks=found_checks, providers=provider_names(session, member.tenant_id, found_checks.items),
-        partners=identity.tenant_partners(session, member.tenant_id))
+        partners=identity.tenant_partners(session, member.tenant_id),
+        requests=portal.requests_of(session, caller, application.id))
+
+
+@router.post("/applications/{application_id}/document-requests")
+def ask_for_document(member: Recruiter, form: CheckedForm, session: DbSession, rt: RuntimeDep,
+                     application_id: RowId) -> Response:
+    """Ask the candidate for a document: they are mailed a link to upload it in their portal."""
+    portal.ask_for_document(session, member.caller, postman(rt), application_id=application_id,
+                            title=str(form.get("title") or ""))
+    return done(f"{home(member.tenant_id)}/applications/{application_id}", "document-requested")

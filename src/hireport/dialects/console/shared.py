@@ -29,6 +29,8 @@ NOTICES = {
     "moved": "Done: the job's status changed.",
     "order-confirmed": "The order is confirmed: the recruiter is credited the campaign's points.",
     "order-cancelled": "The order is cancelled: it credits no points.",
+    "career-page-branded": "Saved: the careers page shows it now.",
+    "document-requested": "Asked: the candidate is mailed a link to upload it in their portal.",
     "check-ordered": "The background check is ordered. It stays pending until the provider picks it up.",
     "client-revoked": "The client is revoked: it gets no more tokens, and the tokens it has are refused now.",
     "token-revoked": "The API token is revoked: it is refused from now on.",

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from hireport.dialects.manage import auth, errors, identity, messaging, people, recruitment, referrals
+from hireport.dialects.manage import auth, candidates, errors, identity, messaging, people, recruitment, referrals
 from hireport.kit.dialect import Dialect
 
 DESCRIPTION = """
@@ -22,7 +22,7 @@ record a tenant holds.
 """
 
 v1 = APIRouter(prefix="/v1")
-for module in (identity, people, recruitment, messaging, referrals):
+for module in (identity, people, recruitment, messaging, candidates, referrals):
     v1.include_router(module.router)
 
 DIALECT = Dialect(

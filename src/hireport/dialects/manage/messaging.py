@@ -1,4 +1,4 @@
-"""A tenant's career pages, e-mail templates, Gupy API tokens, and the messages sent to candidates."""
+"""A tenant's e-mail templates, Gupy API tokens, and the messages sent to candidates."""
 
 from fastapi import APIRouter, Response, status
 
@@ -7,8 +7,6 @@ from hireport.dialects.manage.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
     ApiTokenRead,
-    CareerPageCreate,
-    CareerPageRead,
     MessageRead,
     TemplateCreate,
     TemplateRead,
@@ -17,20 +15,9 @@ from hireport.kit.bounds import RowId
 from hireport.kit.invalidation import API_TOKENS
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import ApiToken
-from hireport.services import api_tokens, career_pages, messaging
+from hireport.services import api_tokens, messaging
 
 router = APIRouter(prefix="/tenants/{tenant_id}")
-
-
-@router.post("/career-pages", status_code=status.HTTP_201_CREATED, tags=["career pages"])
-def create_career_page(body: CareerPageCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> CareerPageRead:
-    page = career_pages.create(session, caller, name=body.name, url=body.url, clock=rt.clock)
-    return CareerPageRead.model_validate(page)
-
-
-@router.get("/career-pages", tags=["career pages"])
-def list_career_pages(session: DbSession, caller: OnTenant) -> list[CareerPageRead]:
-    return [CareerPageRead.model_validate(p) for p in career_pages.list_all(session, caller)]
 
 
 @router.post("/email-templates", status_code=status.HTTP_201_CREATED, tags=["e-mail templates"])

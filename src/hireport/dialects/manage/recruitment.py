@@ -25,11 +25,12 @@ from hireport.kit.bounds import RowId
 from hireport.kit.dialect import DOCUMENT_BODY
 from hireport.kit.web import DbSession, RuntimeDep, content_disposition
 from hireport.models import Document, DocumentOwner, JobStatus, Offer
-from hireport.services import applicants, applications, checks, documents, jobs, offers
+from hireport.services import applicants, applications, checks, documents, jobs, offers, portal
 from hireport.services.applicants import ApplicantFields
 from hireport.services.applications import ApplicationFields
 from hireport.services.jobs import JobFields
 from hireport.services.offers import OfferView
+from hireport.web.candidates import postman
 
 router = APIRouter(prefix="/tenants/{tenant_id}")
 
@@ -100,7 +101,11 @@ def get_application(application_id: RowId, session: DbSession, caller: OnTenant)
 
 @router.post("/offers", status_code=status.HTTP_201_CREATED, tags=["offers"])
 def create_offer(body: OfferCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> OfferRead:
+    """Make an offer on an application; unless `notify_candidate` is false, its candidate is mailed a link to
+    it in their portal, where they accept or decline it and then fill in the new-starter form."""
     offer = offers.create(session, caller, body.application_id, body, clock=rt.clock)
+    if body.notify_candidate:
+        portal.announce_offer(session, caller, postman(rt), offer.id)
     return one_offer_view(session, caller, offer)
 
 

@@ -9,6 +9,7 @@ from hireport.kit.bounds import LONG_TEXT, MAX_ITEMS, Attributes, Count, Id32, L
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus
 from hireport.services.applications import FormAnswer
 from hireport.services.checks import LEASE_SECONDS
+from hireport.services.forms import Question
 from hireport.services.offers import OfferFields
 
 T = TypeVar("T")
@@ -119,6 +120,9 @@ class JobCreate(BaseModel):
     hiring_deadline: date | None = None
     career_page_id: Id32 | None = None
     division_code: str | None = Field(default=None, max_length=100)
+    department: str | None = Field(default=None, max_length=100, description="Shown and filtered on careers pages")
+    location: str | None = Field(default=None, max_length=200, description="Shown and filtered on careers pages")
+    job_type: str | None = Field(default=None, max_length=64, description="Shown and filtered on careers pages")
     attributes: Attributes = Field(default_factory=dict)
 
 
@@ -134,6 +138,9 @@ class JobRead(Read):
     replacement_positions: int | None
     career_page_id: int | None
     division_code: str | None
+    department: str | None
+    location: str | None
+    job_type: str | None
     hiring_deadline: date | None
     custom_fields: list[dict[str, Any]]
     attributes: dict[str, Any]
@@ -170,6 +177,7 @@ class ApplicationRead(Read):
 
 class OfferCreate(OfferFields):
     application_id: RowId
+    notify_candidate: bool = Field(default=True, description="Mail the candidate a link to the offer in their portal")
 
 
 class OfferRead(BaseModel):
@@ -247,7 +255,29 @@ class CareerPageRead(Read):
     id: int
     name: str
     url: str | None
+    primary_color: str | None
+    accent_color: str | None
+    has_logo: bool
+    public_url: str = Field(description="Where candidates find the page's jobs")
     created_at: datetime
+
+
+class DocumentRequestCreate(BaseModel):
+    application_id: RowId
+    title: str = Field(min_length=1, max_length=200, description="What the candidate is asked for")
+
+
+class DocumentRequestRead(Read):
+    id: int
+    application_id: int
+    title: str
+    document_id: int | None
+    created_at: datetime
+    fulfilled_at: datetime | None
+
+
+class FormRead(BaseModel):
+    questions: list[Question]
 
 
 class TemplateCreate(BaseModel):
