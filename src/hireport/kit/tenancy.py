@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.errors import NotFound
 from hireport.models.base import TenantScoped
+from hireport.models.tenant import Tenant
 
 T = TypeVar("T", bound=TenantScoped)
 
@@ -79,3 +80,10 @@ def get_scoped(session: Session, model: type[T], caller: Caller, row_id: Any, *,
     if row is None:
         raise NotFound(f"{what or model.__name__} {row_id} not found")
     return row
+
+
+def lock_tenant(session: Session, caller: Caller) -> None:
+    """Hold the caller's tenant row until the transaction ends: the work of one tenant that must not run twice
+    at once (matching or creating a person by e-mail, say) runs one at a time. SQLite's writes are one at a
+    time already."""
+    session.execute(select(Tenant.id).where(Tenant.id == caller.require_tenant()).with_for_update())

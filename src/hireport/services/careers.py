@@ -17,7 +17,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
 from hireport.kit.pagination import NumberedPage, numbered_page
 from hireport.kit.storage import LocalStorage
-from hireport.kit.tenancy import get_scoped, scoped
+from hireport.kit.tenancy import get_scoped, lock_tenant, scoped
 from hireport.models import Applicant, Application, ApplicationStatus, CareerPage, DocumentOwner, Job, JobStatus
 from hireport.services import applicants, applications, documents, forms, portal
 from hireport.services.applicants import ApplicantFields
@@ -102,7 +102,8 @@ def _job_to_apply_to(session: Session, caller: Caller, page_id: int, job_id: int
     if job is None:
         raise NotFound("This job is not on this careers page.")
     if job.status != JobStatus.published:
-        raise Conflict("This job closed while you were applying: it no longer takes applications.")
+        raise Conflict("This job is not open for applications: it may have closed while you were filling in the "
+                       "form.")
     return job
 
 
@@ -150,6 +151,7 @@ def apply(session: Session, caller: Caller, storage: LocalStorage, postman: "por
     one), the application with its answers, and its documents; then mail the candidate a confirmation with a
     link to follow it. Everything is checked before a byte is stored: a refusal stores nothing."""
     career = career_page(session, caller, page_id)
+    lock_tenant(session, caller)  # two applications with one new e-mail at once make one applicant, not two
     job = _job_to_apply_to(session, caller, page_id, job_id)
     answers = forms.answers(forms.application_form(session, caller, job.id), given)
     if not any(f.kind == "cv" for f in files):

@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, InvalidTransition, NotFound
-from hireport.kit.tenancy import get_scoped, scoped, scoped_update
+from hireport.kit.tenancy import get_scoped, lock_tenant, scoped, scoped_update
 from hireport.models import (
     Campaign,
     Coupon,
@@ -31,7 +30,6 @@ from hireport.models import (
     PremiumPreference,
     Product,
     Referral,
-    Tenant,
 )
 
 MAX_REFERRALS, MAX_PREFERENCES, MAX_QUANTITY = 100, 50, 1000
@@ -85,11 +83,6 @@ class Summary:
     verified: list[Referral]
     unverified: list[Referral]
     customers: dict[int, Customer]
-
-
-def lock_tenant(session: Session, caller: Caller) -> None:
-    """Registrations of a tenant one at a time (SQLite writes one at a time anyway)."""
-    session.execute(select(Tenant.id).where(Tenant.id == caller.require_tenant()).with_for_update())
 
 
 def register(session: Session, caller: Caller, wanted: Registration, *, clock: Clock,
