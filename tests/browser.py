@@ -1,4 +1,5 @@
-"""A real browser for the page tests: Debian's `chromium`, driven by Playwright (never a downloaded browser).
+"""A real browser for the page tests: Debian's `chromium`, driven by Playwright (never a downloaded browser),
+and axe-core to check what a page shows for accessibility.
 
 Screenshots go to `screenshots/` at the repository root (git ignores it), one PNG per name, so that a person
 can look at what the pages showed in the last run.
@@ -6,6 +7,7 @@ can look at what the pages showed in the last run.
 
 import shutil
 from collections.abc import Iterator
+from importlib.resources import files
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,18 @@ def sign_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
+
+
+AXE = (files("axe_playwright_python") / "axe.min.js").read_text()
+SERIOUS = ("serious", "critical")
+
+
+def serious_violations(page: Page) -> list[str]:
+    """What axe-core (the one `axe-playwright-python` ships) finds serious or critical on the page as shown: each
+    rule with the elements that break it. Loaded through the DevTools protocol, which the page's CSP does not
+    govern, so the page is checked as served."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE)
+    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+            for v in results["violations"] if v["impact"] in SERIOUS]

@@ -96,7 +96,12 @@ def enter(session: Session, urls: UrlSigner, *, tenant_id: int, applicant_id: in
           clock: Clock) -> tuple[Candidate, str, datetime]:
     """Open a link from a mail: the candidate, and a session token for their browser with its expiry. A
     tampered, expired or erased candidate's link is refused (403)."""
-    urls.verify("portal-link", tenant_id, applicant_id, expires=expires, signature=signature, now=clock.now())
+    if clock.now().timestamp() >= expires:
+        raise Forbidden("This link has expired.")
+    try:
+        urls.verify("portal-link", tenant_id, applicant_id, expires=expires, signature=signature, now=clock.now())
+    except Forbidden:
+        raise Forbidden("This link is not valid: it may have been cut short or changed.") from None
     candidate = Candidate(tenant_id, applicant_id)
     _present(session, candidate)
     until = clock.now() + timedelta(seconds=SESSION_SECONDS)

@@ -26,6 +26,7 @@ from hireport.services import careers, forms, portal
 from hireport.services.careers import Candidate, Search, Upload
 from hireport.web import candidates, pages
 from hireport.web.pages import said
+from hireport.web.people import PRESESSION_COOKIE
 
 router = APIRouter(prefix="/{tenant_id}/{page_id}", include_in_schema=False, default_response_class=HTMLResponse)
 Text = Annotated[str | None, Query(max_length=200)]
@@ -84,7 +85,7 @@ def _apply_page(request: Request, rt: Runtime, career: CareerPage, job: Job, que
 
 @router.post("/jobs/{job_id}/apply", openapi_extra={**PUBLIC, **DOCUMENT_BODY})
 async def apply(request: Request, tenant_id: Id32, page_id: Id32, job_id: RowId, rt: RuntimeDep) -> Response:
-    form = await candidates.posted(rt, request, request.cookies.get("hireport_presession"),
+    form = await candidates.posted(rt, request, request.cookies.get(PRESESSION_COOKIE),
                                    max_files=careers.MAX_FILES)
     given = candidates.text_fields(form)
     limit = rt.settings.candidate_file_bytes
@@ -142,7 +143,7 @@ def follow_form(request: Request, tenant_id: Id32, page_id: Id32, session: DbSes
 
 @router.post("/follow", openapi_extra=PUBLIC)
 async def follow(request: Request, tenant_id: Id32, page_id: Id32, rt: RuntimeDep) -> Response:
-    form = await candidates.posted(rt, request, request.cookies.get("hireport_presession"))
+    form = await candidates.posted(rt, request, request.cookies.get(PRESESSION_COOKIE))
     email = str(form.get("email") or "")[:320]
     if "@" not in email:
         raise InvalidInput("Enter the e-mail address you applied with.", field="email")
