@@ -25,14 +25,14 @@ from hireport.web.people import CSRF_FIELD, csrf_key, keep_presession, presessio
 __all__ = ["ErrorPage", "render_problem"]
 
 PORTAL_COOKIE = "hireport_candidate"
-_LIMITER = "candidate-forms"
+LIMITER = "candidate-forms"
 MAX_FIELDS = 80
 
 
 def setup(rt: Runtime) -> None:
     """The one limiter of every candidate form (made once per runtime, whichever dialect asks first)."""
-    if _LIMITER not in rt.state:
-        rt.state[_LIMITER] = Limiter(rt.settings.candidate_form_limit, rt.rate_limits, namespace=_LIMITER)
+    if LIMITER not in rt.state:
+        rt.state[LIMITER] = Limiter(rt.settings.candidate_form_limit, rt.rate_limits, namespace=LIMITER)
 
 
 def postman(rt: Runtime) -> portal.Postman:
@@ -56,7 +56,7 @@ def render_problem(problem: Problem) -> Response:
 def count_form(rt: Runtime, request: Request) -> None:
     """Count a posted form against its address's limit: a 429 page past it."""
     address = request.client.host if request.client else ""
-    limiter: Limiter = rt.state[_LIMITER]
+    limiter: Limiter = rt.state[LIMITER]
     try:
         limiter.hit(address)
     except RateLimited as exc:  # the limiter's message speaks of tokens: a candidate reads this one
