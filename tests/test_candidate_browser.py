@@ -1,8 +1,10 @@
 """The candidate's side end to end, as people and integrations meet it: `hireport serve` with the demo and a real
-SMTP server (aiosmtpd). In Chromium a candidate finds a published job on the careers page, applies with a CV and
+SMTP server (aiosmtpd). In Chromium (after the pages one meets on the way: a closed job, a link that does not
+open anything, asking for a new link) a candidate finds a published job on the careers page, applies with a CV and
 gets the confirmation mail; PageUp's and Gupy's APIs list the application; a recruiter makes an offer through
 the management API; the candidate opens the offer link from the mail, accepts, saves then sends the new-starter
-form; PageUp's export loop (seed 000, workflow 2) picks the offer up with the answers and marks it processed.
+form; PageUp's export loop (seed 000, workflow 2) picks the offer up with the answers and marks it processed;
+then the candidate has their data erased.
 axe-core finds no serious accessibility violation on any page the candidate sees; each is screenshotted."""
 
 import email
@@ -97,9 +99,23 @@ def export_loop(base: str, headers: dict[str, str]) -> dict[int, list[dict[str, 
 def test_a_candidate_applies_accepts_the_offer_and_the_export_loop_picks_it_up(served: Server, mailbox: Mailbox,
                                                                               page: Page):  # noqa: F811
     base, careers = served.base_url, served.demo["careers"]
+    page.goto(f"{base}{careers}jobs/5")  # a closed job of the demo
+    expect(page.locator("h1")).to_have_text("Not found")
+    checked(page, "careers-closed-job")
+    page.goto(f"{base}/portal/218/enter?candidate=1&expires=9999999999&signature=forged")
+    expect(page.locator("h1")).to_have_text("This link does not open anything")
+    checked(page, "portal-refused-link")
+    page.goto(f"{base}{careers}follow")
+    checked(page, "careers-follow")
+    page.fill("#email", "nobody@example.com")
+    page.click("button:has-text('Send me a link')")
+    expect(page.locator(".notice")).to_contain_text("is on its way")
+
     page.goto(f"{base}{careers}")
     expect(page.locator("h1")).to_contain_text("Jobs at Acme Health careers")
     checked(page, "careers-jobs")
+    page.keyboard.press("Tab")  # the first stop is the skip link
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
     page.fill("input[name=q]", "nurse")
     page.click("form.search button[type=submit]")
     expect(page.locator("ul.jobs h2")).to_have_count(1)
@@ -179,19 +195,16 @@ def test_a_candidate_applies_accepts_the_offer_and_the_export_loop_picks_it_up(s
     assert {"Question": "Tax file number supplied", "Answer": True} in picked[offer_id]
     assert export_loop(base, headers) == {}  # processed: it does not come back
 
-
-def test_the_pages_a_candidate_meets_on_the_way_are_accessible(served: Server, page: Page):  # noqa: F811
-    base, careers = served.base_url, served.demo["careers"]
-    page.goto(f"{base}{careers}follow")
-    checked(page, "careers-follow")
-    page.fill("#email", "nobody@example.com")
-    page.click("button:has-text('Send me a link')")
-    expect(page.locator(".notice")).to_contain_text("is on its way")
-    page.goto(f"{base}/portal/218/enter?candidate=1&expires=9999999999&signature=forged")
+    # the candidate has their data erased: the links from the mails open nothing, the job's list still answers
+    page.check("input[name=confirm]")
+    page.click("button:has-text('Erase my data')")
+    expect(page.locator("h1")).to_have_text("Your data is erased")
+    checked(page, "portal-erased")
+    page.goto(link[1])
     expect(page.locator("h1")).to_have_text("This link does not open anything")
-    checked(page, "portal-refused-link")
-    page.goto(f"{base}{careers}jobs/5")  # a closed job of the demo
-    expect(page.locator("h1")).to_have_text("Not found")
-    checked(page, "careers-closed-job")
-    page.keyboard.press("Tab")  # the first stop is the skip link
-    assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
+    after = httpx.get(f"{base}/v3/218/recruitment/hire/jobs/{job_id}/applications", params={"pageSize": "100"},
+                      headers=headers)
+    assert after.status_code == 200 and len(after.json()["Items"]) == len(listed)
+    erased = httpx.get(f"{base}/v3/218/recruitment/hire/applicants/{mine['ApplicantInfo']['PUReferenceID']}",
+                       headers=headers).json()
+    assert erased["Email"] != EMAIL and "Mirela" not in str(erased)

@@ -49,20 +49,21 @@ def test_no_hostile_input_makes_a_candidate_page_fail_or_change_anything(site: S
         site.enter("zelda.quennell@example.com")
     before = dump(site.rt)
     for method, path in candidate_routes(site.http):
-        targets = [fill(path, site, bad) for bad in IDS if "{" in path]
-        targets += [fill(path, site).replace(str(site.page), bad, 1) for bad in IDS[:3]]
-        targets.append(fill(path, site))
-        for target in targets:
+        # every id out of its domain with one query, then the real ids with every hostile query or form
+        targets = [(fill(path, site, bad), QUERIES[0], FORMS[0]) for bad in IDS if "{" in path]
+        targets += [(fill(path, site).replace(str(site.page), bad, 1), QUERIES[0], FORMS[0]) for bad in IDS[:3]]
+        targets += [(fill(path, site), query, form) for query, form in zip(QUERIES, FORMS * 3, strict=False)]
+        for target, query, form in targets:
             if method == "GET":
-                for query in QUERIES:
-                    _ok(site.http.get(target, params=query, follow_redirects=False), (target, query))
+                _ok(site.http.get(target, params=query, follow_redirects=False), (target, query))
             else:
-                for form in FORMS:
-                    _ok(site.http.post(target, data=form, follow_redirects=False), (target, len(form)))
-                many = [("cv", (f"{i}.pdf", PDF, "application/pdf")) for i in range(20)]
-                _ok(site.http.post(target, data={"csrf": "x"}, files=many, follow_redirects=False), (target, "files"))
-                broken = site.http.post(target, content=b"--zz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx",
-                                        headers={"Content-Type": "multipart/form-data; boundary=zz"},
-                                        follow_redirects=False)
-                _ok(broken, (target, "a multipart body that does not end"))
+                _ok(site.http.post(target, data=form, follow_redirects=False), (target, len(form)))
+        if method == "POST":
+            target = fill(path, site)
+            many = [("cv", (f"{i}.pdf", PDF, "application/pdf")) for i in range(20)]
+            _ok(site.http.post(target, data={"csrf": "x"}, files=many, follow_redirects=False), (target, "files"))
+            broken = site.http.post(target, content=b"--zz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx",
+                                    headers={"Content-Type": "multipart/form-data; boundary=zz"},
+                                    follow_redirects=False)
+            _ok(broken, (target, "a multipart body that does not end"))
     assert dump(site.rt) == before

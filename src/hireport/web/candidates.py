@@ -39,7 +39,7 @@ def postman(rt: Runtime) -> portal.Postman:
     return portal.Postman(rt.settings.issuer, rt.settings.mail_from, rt.urls, rt.kek, rt.clock)
 
 
-TITLES = {400: "That did not work", 403: "This link does not open anything", 404: "Not found",
+TITLES = {400: "That did not work", 403: "Not allowed", 404: "Not found",
           409: "That cannot be done now", 413: "That file is too large", 415: "That file cannot be accepted",
           429: "Too many attempts", 500: "Something went wrong"}
 

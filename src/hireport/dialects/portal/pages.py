@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from hireport.kit.bounds import Id32, RowId
 from hireport.kit.dialect import DOCUMENT_BODY, PUBLIC
-from hireport.kit.errors import DomainError, InvalidInput, Unauthenticated
+from hireport.kit.errors import DomainError, Forbidden, InvalidInput, Unauthenticated
 from hireport.kit.runtime import Runtime
 from hireport.kit.web import DbSession, RuntimeDep, content_disposition
 from hireport.services import career_pages, careers, documents, portal, privacy
@@ -69,12 +69,16 @@ def _done(tenant_id: int, path: str, notice: str) -> Response:
 
 
 @router.get("/enter", openapi_extra=PUBLIC)
-def enter(tenant_id: Id32, candidate: Annotated[int, Query(ge=1, le=2**62)], expires: Expires,
+def enter(request: Request, tenant_id: Id32, candidate: Annotated[int, Query(ge=1, le=2**62)], expires: Expires,
           signature: Signature, rt: RuntimeDep, next: Annotated[str, Query(max_length=100)] = "") -> Response:
     """A link from a mail: opens a portal session in this browser, then goes where the link pointed."""
-    with rt.db.transaction(write=False) as session:
-        _, token, _ = portal.enter(session, rt.urls, tenant_id=tenant_id, applicant_id=candidate, expires=expires,
-                                   signature=signature, clock=rt.clock)
+    try:
+        with rt.db.transaction(write=False) as session:
+            _, token, _ = portal.enter(session, rt.urls, tenant_id=tenant_id, applicant_id=candidate,
+                                       expires=expires, signature=signature, clock=rt.clock)
+    except Forbidden as exc:
+        return pages.render("candidate/link_refused.html", 403, request=request, brand=None, reason=exc.message,
+                            ask=f"/portal/{tenant_id}/link", title="This link does not open anything")
     target = next if next and all(part.isalnum() or part == "new-starter" for part in next.split("/")) else ""
     response = pages.redirect(f"/portal/{tenant_id}/{target}")
     candidates.set_portal_cookie(response, rt, tenant_id, token)
