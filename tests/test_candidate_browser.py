@@ -1,11 +1,11 @@
 """The candidate's side end to end, as people and integrations meet it: `hireport serve` with the demo and a real
 SMTP server (aiosmtpd). In Chromium (after the pages one meets on the way: a closed job, a link that does not
-open anything, asking for a new link) a candidate finds a published job on the careers page, applies with a CV and
-gets the confirmation mail; PageUp's and Gupy's APIs list the application; a recruiter makes an offer through
-the management API; the candidate opens the offer link from the mail, accepts, saves then sends the new-starter
-form; PageUp's export loop (seed 000, workflow 2) picks the offer up with the answers and marks it processed;
-then the candidate has their data erased.
-axe-core finds no serious accessibility violation on any page the candidate sees; each is screenshotted."""
+open anything, asking for a new link) a candidate finds a published job on the careers page, applies with a CV
+and gets the confirmation mail; PageUp's and Gupy's APIs list the application; a recruiter makes an offer
+through the management API; the candidate opens the offer link from the mail, accepts, saves then sends the
+new-starter form, and uploads a document the recruiter asks for; PageUp's export loop (seed 000, workflow 2)
+picks the offer up with the answers and marks it processed; then the candidate has their data erased. axe-core
+finds no serious accessibility violation on any page the candidate sees; each is screenshotted."""
 
 import email
 import email.policy
@@ -182,9 +182,20 @@ def test_a_candidate_applies_accepts_the_offer_and_the_export_loop_picks_it_up(s
     checked(page, "portal-new-starter")
     page.click("button:has-text('Send the form')")
     expect(page.locator(".notice")).to_contain_text("your new-starter form is submitted")
+    asked = httpx.post(f"{base}/manage/v1/tenants/218/document-requests",
+                       json={"application_id": application_id, "title": "Registration certificate"},
+                       headers={"Authorization": f"Bearer {served.operator_credential}"})
+    assert asked.status_code == 201, asked.text
+    assert "/portal/218/enter?" in mail_to(mailbox, EMAIL, "Please send us: Registration certificate")
     page.click("text=Your applications")
     expect(page.locator("h1")).to_have_text("Hello Mirela")
+    expect(page.locator(".request h3")).to_have_text("We asked you for: Registration certificate")
     checked(page, "portal-home")
+    page.set_input_files(".request input[type=file]", files=[{"name": "registration.pdf",
+                                                              "mimeType": "application/pdf", "buffer": PDF}])
+    page.click(".request button:has-text('Send')")
+    expect(page.locator(".notice")).to_contain_text("we have your document")
+    expect(page.locator(".request")).to_contain_text("Thank you")
     page.click("text=Your data")
     checked(page, "portal-data")
 
