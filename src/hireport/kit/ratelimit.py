@@ -22,9 +22,11 @@ class Limiter:
     Should Redis be unreachable, a request is let through without the rate-limit headers and a warning is
     logged (failing open, as most API gateways do: an outage of the counters is not an outage of the API)."""
 
-    def __init__(self, rate: str, storage: Storage, *, namespace: str) -> None:
+    def __init__(self, rate: str, storage: Storage, *, namespace: str,
+                 refusal: str = "rate limit of {rate} exceeded for this token; retry after the reset") -> None:
         self.item = parse(rate)
         self.namespace = namespace
+        self.refusal = refusal  # what a refused caller reads ({rate}: the limit)
         self.in_memory = isinstance(storage, ProcessCounters)  # else every hit is a network round trip
         self._limiter = MovingWindowRateLimiter(storage)
 
@@ -39,6 +41,5 @@ class Limiter:
                    "X-RateLimit-Reset": str(int(reset))}
         if not allowed:
             retry = {"Retry-After": str(max(1, int(reset - time.time()) + 1))}
-            raise RateLimited(f"rate limit of {self.item} exceeded for this token; retry after the reset",
-                              headers={**headers, **retry})
+            raise RateLimited(self.refusal.format(rate=self.item), headers={**headers, **retry})
         return headers

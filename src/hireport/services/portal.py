@@ -8,7 +8,7 @@ document or request of anyone else's is "not found", whatever its id.
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -93,21 +93,19 @@ def _present(session: Session, candidate: Candidate) -> Applicant:
 
 
 def enter(session: Session, urls: UrlSigner, *, tenant_id: int, applicant_id: int, expires: int, signature: str,
-          clock: Clock) -> tuple[Candidate, str, datetime]:
-    """Open a link from a mail: the candidate, and a session token for their browser with its expiry. A
-    tampered, expired or erased candidate's link is refused (403)."""
+          clock: Clock) -> str:
+    """Open a link from a mail: a session token for the candidate's browser. A tampered, expired or erased
+    candidate's link is refused (403)."""
     if clock.now().timestamp() >= expires:
         raise Forbidden("This link has expired.")
     try:
         urls.verify("portal-link", tenant_id, applicant_id, expires=expires, signature=signature, now=clock.now())
     except Forbidden:
         raise Forbidden("This link is not valid: it may have been cut short or changed.") from None
-    candidate = Candidate(tenant_id, applicant_id)
-    _present(session, candidate)
+    _present(session, Candidate(tenant_id, applicant_id))
     until = clock.now() + timedelta(seconds=SESSION_SECONDS)
-    token = f"{tenant_id}.{applicant_id}.{int(until.timestamp())}." + urls.sign(
+    return f"{tenant_id}.{applicant_id}.{int(until.timestamp())}." + urls.sign(
         "portal-session", tenant_id, applicant_id, expires=until)
-    return candidate, token, until
 
 
 def resume(session: Session, urls: UrlSigner, token: str, *, tenant_id: int, clock: Clock) -> Candidate | None:
@@ -131,6 +129,8 @@ def resume(session: Session, urls: UrlSigner, token: str, *, tenant_id: int, clo
 def send_link(session: Session, caller: Caller, postman: Postman, email: str) -> None:
     """Mail a new portal link to the tenant's candidate with this e-mail, if there is one; say nothing either
     way (the page answers the same), so the form tells no one who applied."""
+    if "@" not in email or len(email) > 320:
+        raise InvalidInput("Enter the e-mail address you applied with.", field="email")
     applicant = session.scalar(scoped(Applicant, caller).where(func.lower(Applicant.email) == email.strip().lower(),
                                                                Applicant.erased_at.is_(None)).order_by(Applicant.id))
     if applicant is None:

@@ -9,11 +9,13 @@ address (`HIREPORT_CANDIDATE_FORM_LIMIT`), kept in the runtime's rate-limit stor
 from dataclasses import dataclass
 
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from hireport.kit.dialect import Problem
-from hireport.kit.errors import Forbidden, InvalidInput, RateLimited
+from hireport.kit.errors import Forbidden, InvalidInput
 from hireport.kit.ratelimit import Limiter
 from hireport.kit.runtime import Runtime
 from hireport.models import CareerPage
@@ -32,7 +34,9 @@ MAX_FIELDS = 80
 def setup(rt: Runtime) -> None:
     """The one limiter of every candidate form (made once per runtime, whichever dialect asks first)."""
     if LIMITER not in rt.state:
-        rt.state[LIMITER] = Limiter(rt.settings.candidate_form_limit, rt.rate_limits, namespace=LIMITER)
+        rt.state[LIMITER] = Limiter(rt.settings.candidate_form_limit, rt.rate_limits, namespace=LIMITER,
+                                    refusal="Too many forms were sent from here in a short time. Wait a minute, "
+                                            "then try again.")
 
 
 def postman(rt: Runtime) -> portal.Postman:
@@ -57,11 +61,7 @@ def count_form(rt: Runtime, request: Request) -> None:
     """Count a posted form against its address's limit: a 429 page past it."""
     address = request.client.host if request.client else ""
     limiter: Limiter = rt.state[LIMITER]
-    try:
-        limiter.hit(address)
-    except RateLimited as exc:  # the limiter's message speaks of tokens: a candidate reads this one
-        raise RateLimited("Too many forms were sent from here in a short time. Wait a minute, then try again.",
-                          headers=exc.headers) from None
+    limiter.hit(address)
 
 
 def public_csrf(rt: Runtime, request: Request) -> str:
@@ -79,7 +79,7 @@ async def posted(rt: Runtime, request: Request, secret: str | None, *, max_files
     count_form(rt, request)
     try:
         form = await request.form(max_files=max_files, max_fields=MAX_FIELDS)
-    except Exception as exc:  # a malformed or over-full multipart body
+    except (HTTPException, MultiPartException) as exc:  # a malformed or over-full multipart body
         raise InvalidInput("The form could not be read. Go back and send it again.") from exc
     sent = form.get(CSRF_FIELD)
     if not isinstance(sent, str) or not secret or not signin.csrf_matches(csrf_key(rt), secret, sent):

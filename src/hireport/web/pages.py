@@ -9,7 +9,7 @@ to be embedded says so with `frame_ancestors`.
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from pydantic import BaseModel
@@ -54,6 +54,14 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     state = request.scope.get("state", {})
     context.setdefault("csrf", state.get("csrf", ""))
     return render(template, status, request=request, person=state.get("person"), **context)
+
+
+def with_query(request: Request, **changes: object) -> str:
+    """This page's query with some parameters changed (None or "" drops one; a change's notice, `done`, is
+    dropped too), as a relative link."""
+    params = {key: value for key, value in request.query_params.items() if key not in changes and key != "done"}
+    params.update({key: str(value) for key, value in changes.items() if value not in (None, "")})
+    return "?" + urlencode(params)
 
 
 def said(exc: DomainError) -> str:

@@ -5,7 +5,6 @@ import json
 from datetime import UTC, datetime, time
 from html.parser import HTMLParser
 from typing import Annotated, Any
-from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request
@@ -51,7 +50,7 @@ def jobs(request: Request, tenant_id: Id32, page_id: Id32, session: DbSession, r
     pages_count = max(1, -(-found.total // found.page_size))
     return _show(request, rt, career, "jobs.html", found=found, facets=careers.facets(session, visitor, page_id),
                  criteria=criteria, pages_count=pages_count, title=career.name,
-                 query=lambda **changes: _query(request, **changes))
+                 query=lambda **changes: pages.with_query(request, **changes))
 
 
 @router.get("/jobs/{job_id}", openapi_extra=PUBLIC)
@@ -144,10 +143,7 @@ def follow_form(request: Request, tenant_id: Id32, page_id: Id32, session: DbSes
 @router.post("/follow", openapi_extra=PUBLIC)
 async def follow(request: Request, tenant_id: Id32, page_id: Id32, rt: RuntimeDep) -> Response:
     form = await candidates.posted(rt, request, request.cookies.get(PRESESSION_COOKIE))
-    email = str(form.get("email") or "")[:320]
-    if "@" not in email:
-        raise InvalidInput("Enter the e-mail address you applied with.", field="email")
-    await run_in_threadpool(_send_link, rt, tenant_id, page_id, email)
+    await run_in_threadpool(_send_link, rt, tenant_id, page_id, str(form.get("email") or ""))
     return pages.redirect(f"/careers/{tenant_id}/{page_id}/follow?sent=true")
 
 
@@ -248,8 +244,3 @@ def _plain(html: str) -> list[str]:
     parser.close()
     return [line.strip() for line in "".join(parser.parts).splitlines() if line.strip()]
 
-
-def _query(request: Request, **changes: object) -> str:
-    params = {k: v for k, v in request.query_params.items() if k not in changes}
-    params.update({k: str(v) for k, v in changes.items() if v not in (None, "")})
-    return "?" + urlencode(params)

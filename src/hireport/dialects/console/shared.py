@@ -68,7 +68,7 @@ def show(request: Request, member: Member, template: str, *, status: int = 200, 
     context.setdefault("notice", NOTICES.get(request.query_params.get("done", "")))
     return pages.page(request, f"console/{template}", status, member=member, section=section,
                       can={action.value: member.may(action) for action in Action}, home=home(member.tenant_id),
-                      query=lambda **changes: with_query(request, **changes), **context)
+                      query=lambda **changes: pages.with_query(request, **changes), **context)
 
 
 def home(tenant_id: int) -> str:
@@ -78,13 +78,6 @@ def home(tenant_id: int) -> str:
 def done(location: str, notice: str) -> Response:
     """After a change: see the page again, with what was done."""
     return pages.redirect(f"{location}?{urlencode({'done': notice})}")
-
-
-def with_query(request: Request, **changes: object) -> str:
-    """This page's query with some parameters changed (None or "" drops one), as a relative link."""
-    params = {key: value for key, value in request.query_params.items() if key not in changes and key != "done"}
-    params.update({key: str(value) for key, value in changes.items() if value not in (None, "")})
-    return "?" + urlencode(params)
 
 
 def read_form(form: FormData, shape: type[M], *, lists: tuple[str, ...] = ()) -> M:

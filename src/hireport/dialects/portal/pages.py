@@ -74,7 +74,7 @@ def enter(request: Request, tenant_id: Id32, candidate: Annotated[int, Query(ge=
     """A link from a mail: opens a portal session in this browser, then goes where the link pointed."""
     try:
         with rt.db.transaction(write=False) as session:
-            _, token, _ = portal.enter(session, rt.urls, tenant_id=tenant_id, applicant_id=candidate,
+            token = portal.enter(session, rt.urls, tenant_id=tenant_id, applicant_id=candidate,
                                        expires=expires, signature=signature, clock=rt.clock)
     except Forbidden as exc:
         return pages.render("candidate/link_refused.html", 403, request=request, brand=None, reason=exc.message,
