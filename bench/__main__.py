@@ -16,7 +16,7 @@ import traceback
 
 from bench.harness import Row, print_table
 
-BENCHMARKS = ["basic", "stack", "pageup", "gupy", "connect", "careers", "checks", "merit", "scale"]
+BENCHMARKS = ["basic", "stack", "pageup", "gupy", "connect", "careers", "checks", "merit", "scale", "servers"]
 QUICK_ARGS = {"checks": ["--checks", "1000", "--pollers", "1,8"]}  # for a module without run(): its own command
 
 

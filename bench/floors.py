@@ -1,4 +1,4 @@
-"""The floors hireport is measured against: bare Starlette endpoints, served by uvicorn exactly as hireport is.
+"""The floors hireport is measured against: bare Starlette endpoints, served exactly as hireport is.
 
 - `/json`: a small JSON answer (the JSON floor);
 - `/rows` and `/rows-inline`: a 20-row sqlite3 read, in the thread pool and on the event loop;
@@ -11,7 +11,6 @@ A floor with two forms counts as its faster one. `BENCH_SQLITE` names the databa
 import itertools
 import os
 import sqlite3
-import sys
 import tempfile
 import threading
 from collections.abc import Awaitable, Callable
@@ -24,10 +23,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bench.harness import HOST, Row, free_port, serving
+from bench.harness import HOST, Row, asgi_command, free_port, serving
 from bench.wrk import Result, load
 
-UVICORN = [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log"]  # as `hireport serve` runs it
 PEOPLE = 1000
 PAYLOAD = {"status": "ok", "items": [{"id": i, "name": f"item {i}"} for i in range(3)]}
 FORMS = {  # floor -> (path, form) of each way it is served
@@ -128,7 +126,7 @@ def measure(names: list[str], *, seconds: float, connections: int) -> dict[str, 
         database = Path(work) / "floor.db"
         make_database(database)
         port = free_port()
-        command = [*UVICORN, "bench.floors:app", "--host", HOST, "--port", str(port)]
+        command = asgi_command("bench.floors:app", port)
         floors = {}
         with serving(command, {**os.environ, "BENCH_SQLITE": str(database)}, port, Path(work) / "floors.log"):
             for name in names:

@@ -80,7 +80,32 @@ def hireport_env(data_dir: Path, **settings: str) -> dict[str, str]:
             **{f"HIREPORT_{k.upper()}": v for k, v in settings.items()}}
 
 
+def http_server() -> str:
+    """The HTTP server a benchmark serves with: `hireport serve`'s (granian), or uvicorn when BENCH_SERVER=uvicorn
+    (as hireport was served before; `bench.servers` runs the benchmarks under each, one after the other)."""
+    return os.environ.get("BENCH_SERVER", "granian")
+
+
+def asgi_command(target: str, port: int, *, factory: bool = False, workers: int = 1) -> list[str]:
+    """Serve the ASGI app `target` ("module:name") as `hireport serve` serves hireport: the same server, with the
+    same limits (the settings' defaults)."""
+    from hireport.kit.door import HEAD_BUFFER_BYTES
+    from hireport.settings import Settings
+
+    address = ["--host", HOST, "--port", str(port), "--workers", str(workers), *(["--factory"] if factory else [])]
+    if http_server() == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log", *address, target]
+    defaults = Settings()
+    return [sys.executable, "-m", "granian", "--interface", "asgi", "--http", "1", "--log-level", "warning",
+            "--backpressure", str(defaults.max_connections), "--http1-buffer-size", str(HEAD_BUFFER_BYTES),
+            "--http1-header-read-timeout", str(round(defaults.header_timeout * 1000)), *address, target]
+
+
 def serve_command(port: int, workers: int = 1) -> list[str]:
+    """`hireport serve` (under BENCH_SERVER=uvicorn: the same app from uvicorn, after `hireport db upgrade`)."""
+    if http_server() == "uvicorn":
+        return ["env", f"HIREPORT_HOST={HOST}", f"HIREPORT_PORT={port}",
+                *asgi_command("hireport.server:app_from_environment", port, factory=True, workers=workers)]
     return [*HIREPORT, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]
 
 

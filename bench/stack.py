@@ -3,7 +3,7 @@
     python -m bench.stack [--seconds 10] [--connections 8]
 
 The app is the one `hireport serve` builds (the door, the request context and metrics, FastAPI's middleware,
-routing and dependencies), served by uvicorn as `hireport serve` serves it, with two routes put first in
+routing and dependencies), served as `hireport serve` serves it, with two routes put first in
 its route table (as the busiest routes are near the front) under the Gupy dialect's prefix, so the door
 authenticates them with a Gupy API token (remembered after the first request, as in production):
 
@@ -23,7 +23,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI
 
 from bench import floors
-from bench.harness import HOST, Row, demo, free_port, hireport_env, load_main, serving
+from bench.harness import HOST, Row, asgi_command, demo, free_port, hireport_env, load_main, serving
 from bench.wrk import load
 
 GROUP = "stack"
@@ -31,7 +31,7 @@ PREFIX = "/api/v1/_bench"
 
 
 def create() -> FastAPI:
-    """The uvicorn factory: hireport's app, with the two constant routes first."""
+    """The app factory: hireport's app, with the two constant routes first."""
     from hireport.dialects.gupy.auth import endpoint
     from hireport.dialects.gupy.scopes import Scope
     from hireport.kit.auth import Caller
@@ -61,7 +61,7 @@ def run(quick: bool = False, *, seconds: float | None = None, connections: int =
         data = Path(work)
         token = demo(data)["api_token"]["token"]
         port = free_port()
-        command = [*floors.UVICORN, "bench.stack:create", "--factory", "--host", HOST, "--port", str(port)]
+        command = asgi_command("bench.stack:create", port, factory=True)
         env = hireport_env(data, gupy_rate_limit="1000000/minute")  # the limiter counts, never refuses
         with serving(command, env, port, data / "serve.log"):
             results = [load(f"hireport stack, constant answer{name}", f"http://{HOST}:{port}{PREFIX}/{path}",

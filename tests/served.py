@@ -48,7 +48,8 @@ class Snapshot:
 _SNAPSHOTS: dict[tuple[str, ...], Snapshot] = {}
 _numbers = itertools.count()
 # Settings a test may give its server that leave the demo's data as it is (so the snapshot serves).
-SAME_DEMO = frozenset({"smtp_host", "smtp_port", "delivery_interval", "shutdown_grace", "run_delivery_worker"})
+SAME_DEMO = frozenset({"smtp_host", "smtp_port", "delivery_interval", "shutdown_grace", "run_delivery_worker",
+                       "header_timeout", "body_idle_timeout", "body_timeout", "max_connections", "candidate_form_limit"})
 
 
 def _kind(database_url: str, settings: dict[str, str], extra_env: dict[str, str]) -> tuple[str, ...] | None:
@@ -107,6 +108,21 @@ def _demo(env: dict[str, str], data: Path, database_url: str, base_url: str, kin
     if fresh and kind is not None:
         _SNAPSHOTS[kind] = _take(data, database_url, output)
     return output
+
+
+def memory_mib(process: subprocess.Popen[bytes]) -> float:
+    """The resident memory of a served hireport: the server process and its worker processes."""
+    total, pending = 0, [process.pid]
+    while pending:
+        current = pending.pop()
+        try:
+            total += int(next(line for line in Path(f"/proc/{current}/status").read_text().splitlines()
+                              if line.startswith("VmRSS")).split()[1])
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        pending += [int(c) for c in children]
+    return total / 1024
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

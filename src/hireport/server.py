@@ -1,17 +1,34 @@
-"""Start-up shared by the commands: migrate, make the first operator credential, build the app."""
+"""Start-up shared by the commands: migrate, make the first operator credential, build the app, and serve it.
+
+The HTTP server is granian: it bounds what one client can make a process hold before hireport's own code
+runs. A request head is read within `HIREPORT_HEADER_TIMEOUT` seconds into a buffer of at most
+`HEAD_BUFFER_BYTES` (longer ones are refused with a 431 as they arrive, at a cost in proportion to what was
+read), and each process holds at most `HIREPORT_MAX_CONNECTIONS` connections at once (granian's backpressure:
+a connection waiting for its head, or idle between two requests, counts until the header timeout closes it). The body's own bounds
+are the door's (`hireport.kit.body`). Measured against uvicorn in `bench/servers.py`.
+"""
 
 import gc
 from dataclasses import dataclass
 
 from fastapi import FastAPI
+from granian.constants import HTTPModes, Interfaces
+from granian.http import HTTP1Settings
+from granian.log import LogLevels
+from granian.server import MPServer
+from granian.utils.proxies import wrap_asgi_with_proxy_headers
+from starlette.types import ASGIApp
 
 from hireport import ops
 from hireport.app import build_runtime, create_app, key_encryption_key
 from hireport.kit.clock import Clock
 from hireport.kit.db import Database
+from hireport.kit.door import HEAD_BUFFER_BYTES
 from hireport.migrations import runner
 from hireport.services import identity
 from hireport.settings import Settings
+
+DATA_DIR_MODE = 0o700
 
 
 @dataclass(frozen=True)
@@ -20,9 +37,11 @@ class Prepared:
 
 
 def prepare(settings: Settings) -> Prepared:
-    """Create the data directory, migrate the database, and make the first operator credential
-    (returned once, on the run that created it) and the token signing key."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """Create the data directory (its owner's alone, even if it was there before: it holds the database,
+    documents and mail), migrate the database, and make the first operator credential (returned once, on the
+    run that created it) and the token signing key."""
+    settings.data_dir.mkdir(mode=DATA_DIR_MODE, parents=True, exist_ok=True)
+    settings.data_dir.chmod(DATA_DIR_MODE)
     runner.upgrade(settings.resolved_database_url)
     db = Database(settings.resolved_database_url)
     try:
@@ -35,8 +54,25 @@ def prepare(settings: Settings) -> Prepared:
     return Prepared(first_operator_secret=secret)
 
 
+def http_server(settings: Settings, workers: int) -> MPServer:
+    """The server of `hireport serve`: HTTP/1.1 on the settings' host and port, `workers` processes, each
+    building its app from the environment."""
+    return MPServer(
+        "hireport.server:served_app", factory=True, interface=Interfaces.ASGI, http=HTTPModes.http1,
+        address=settings.host, port=settings.port, workers=workers, backpressure=settings.max_connections,
+        http1_settings=HTTP1Settings(header_read_timeout=round(settings.header_timeout * 1000),
+                                     max_buffer_size=HEAD_BUFFER_BYTES),
+        workers_kill_timeout=settings.shutdown_grace, log_level=LogLevels.warning, log_access=False)
+
+
+def served_app() -> ASGIApp:
+    """The factory `hireport serve`'s worker processes call: the app, taking the client's address from
+    `X-Forwarded-For` when a proxy on this machine (127.0.0.1) sends it, as uvicorn does by default."""
+    return wrap_asgi_with_proxy_headers(app_from_environment(), "127.0.0.1")  # type: ignore[no-any-return]
+
+
 def app_from_environment() -> FastAPI:
-    """The uvicorn factory for `hireport serve` (each worker process builds its own runtime)."""
+    """The app, built from the environment's settings (each worker process builds its own runtime)."""
     settings = Settings()
     ops.configure_logging(settings)
     app = create_app(build_runtime(settings))

@@ -8,6 +8,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +34,15 @@ class Settings(BaseSettings):
     port: int = 8000
     # Seconds `hireport serve` waits for requests in flight when told to stop, before it ends them.
     shutdown_grace: int = 10
+    # What clients can make the server hold (see `hireport.server` and `hireport.kit.body`). A request head
+    # (request line and headers) must arrive within `header_timeout` seconds, and an idle keep-alive connection
+    # is closed after as long; a body may pause for at most `body_idle_timeout` seconds between two reads and
+    # must be complete within `body_timeout` seconds; each process holds at most `max_connections` connections
+    # at once (a connection counts from its first byte to its close; further ones wait, unread, in the backlog).
+    header_timeout: float = Field(10.0, gt=0, le=60)
+    body_idle_timeout: float = Field(30.0, gt=0)
+    body_timeout: float = Field(300.0, gt=0)
+    max_connections: int = Field(1024, ge=1)
     public_base_url: str | None = None
     token_lifetime: int = 300
     # The key that seals the token-signing keys at rest (32 random bytes, base64url). Unset: a file

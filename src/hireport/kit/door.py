@@ -1,16 +1,24 @@
 """The door: the one edge every request passes before any dialect code runs.
 
 In this order, each refusal answered in the dialect's own error shape:
-1. headers: at most `MAX_HEADERS` of them and `MAX_HEADER_BYTES` in all (431);
-2. NUL characters in the path or query string (400);
-3. the credential, for every route not declared public (401/403), before a byte of the body is read;
-4. the body: its declared length (413 before reading), then read up to the route's limit (413 past it),
-   then, for JSON, parsed once to refuse what no dialect accepts: invalid UTF-8 or JSON, `NaN` and
-   `Infinity` (and numbers that overflow to them), nesting deeper than `MAX_JSON_DEPTH`, NUL characters
-   in strings and keys (400); for forms, NUL characters (400).
+1. the request target: at most `MAX_URL_BYTES` of path and query (414);
+2. headers: at most `MAX_HEADERS` of them and `MAX_HEADER_BYTES` in all (431);
+3. NUL characters in the path or query string (400);
+4. the credential, for every route not declared public (401/403), before a byte of the body is read;
+5. the body, read through `hireport.kit.body.Body`: its declared length (413 before reading), then bounded
+   in size (413) and time (408), with NUL characters refused in forms (400). A JSON or form body is read
+   whole here and, for JSON, parsed once to refuse what no dialect accepts: invalid UTF-8 or JSON, `NaN`
+   and `Infinity` (and numbers that overflow to them), nesting deeper than `MAX_JSON_DEPTH`, NUL characters
+   in strings and keys (400). A document-sized body is streamed to its route, which checks what it can
+   first (a signature, the form limit, a session); should the body break a bound while the route reads it,
+   the door answers with that refusal instead of whatever the route made of the broken stream.
+An answer sent before the body was read whole closes the connection (a body left unread is not drained).
 Then the request goes on, with the caller in `scope["state"]["caller"]`. An exception that escapes a
 dialect is logged by its type and place (never its message, which may hold request values) and answered
 as a 500 in the dialect's shape, so the connection stays usable.
+
+The HTTP server (granian, see `hireport.cli.serve`) bounds what comes before: it reads a request head of at
+most `HEAD_BUFFER_BYTES` within the header timeout, and refuses a longer one while reading it.
 """
 
 import math
@@ -24,12 +32,15 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hireport.kit.body import Body
 from hireport.kit.dialect import Dialect, RouteRule
-from hireport.kit.errors import DomainError, HeadersTooLarge, InvalidInput, PayloadTooLarge, ServerError
+from hireport.kit.errors import DomainError, HeadersTooLarge, InvalidInput, PayloadTooLarge, ServerError, UriTooLong
 from hireport.kit.runtime import Runtime
 
 MAX_HEADERS = 100
 MAX_HEADER_BYTES = 32 * 1024
+MAX_URL_BYTES = 16 * 1024
+HEAD_BUFFER_BYTES = 64 * 1024  # what the server buffers of a request head: the two above, and the request line
 MAX_JSON_DEPTH = 32
 
 log = structlog.get_logger("hireport")
@@ -65,22 +76,34 @@ class Door:
             # a body left unread is not drained: the answer closes the connection instead
             await _send(dialect.respond(exc, request_id), scope, receive, send, close=not state.get("body_read"))
             return
+        body: Body | None = state.get("body")
         started = False
 
         async def tracking(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if body is not None and body.failure is not None:
+                return  # the door answers the broken body itself, below
+            if message["type"] == "http.response.start":
+                started = True
+                if body is not None and not body.complete:
+                    message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
             await send(message)
 
         try:
             await self.app(scope, receive, tracking)
         except Exception as exc:
-            log.error("unhandled error", error=type(exc).__name__, at=_where(exc))
-            if started:
-                raise  # half an answer is on the wire: only closing the connection is left
-            await _send(dialect.respond(ServerError(_FAULT), request_id), scope, receive, send, close=False)
+            if body is None or body.failure is None:
+                log.error("unhandled error", error=type(exc).__name__, at=_where(exc))
+                if started:
+                    raise  # half an answer is on the wire: only closing the connection is left
+                await _send(dialect.respond(ServerError(_FAULT), request_id), scope, receive, send, close=False)
+                return
+        if body is not None and body.failure is not None and not started:
+            await _send(dialect.respond(body.failure, request_id), scope, receive, send, close=True)
 
     async def _admit(self, scope: Scope, receive: Receive, dialect: Dialect) -> Receive:
+        if len(scope.get("raw_path") or scope["path"].encode()) + len(scope["query_string"]) > MAX_URL_BYTES:
+            raise UriTooLong(f"send at most {MAX_URL_BYTES // 1024} KiB of path and query")
         raw_headers = scope["headers"]
         if len(raw_headers) > MAX_HEADERS or sum(len(k) + len(v) for k, v in raw_headers) > MAX_HEADER_BYTES:
             raise HeadersTooLarge(f"send at most {MAX_HEADERS} headers and {MAX_HEADER_BYTES // 1024} KiB of them")
@@ -102,10 +125,15 @@ class Door:
                 raise InvalidInput("Content-Length must be a number of bytes")
             if int(declared) > limit:
                 raise PayloadTooLarge(f"the body is {declared} bytes; this endpoint takes at most {limit}")
-        body = await _read(receive, limit)
+        content_type = headers.get("content-type", "")
+        body = Body(receive, content_type, limit=limit, idle=settings.body_idle_timeout, total=settings.body_timeout)
+        if rule and rule.document_body:
+            scope["state"]["body"] = body
+            return body.receive
+        data = await body.read()
         scope["state"]["body_read"] = True
-        _check_body(headers.get("content-type", ""), body)
-        return _replay(body, receive)
+        _check_body(content_type, data)
+        return _replay(data, receive)
 
     def _rule(self, dialect: Dialect, scope: Scope) -> RouteRule | None:
         path, method = scope["path"], scope["method"]
@@ -113,21 +141,6 @@ class Door:
             if method in rule.methods and rule.pattern.match(path):
                 return rule
         return None
-
-
-async def _read(receive: Receive, limit: int) -> bytes:
-    chunks, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise InvalidInput("the client went away before the body was complete")
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is larger than this endpoint takes ({limit} bytes)")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -145,10 +158,7 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 def _check_body(content_type: str, body: bytes) -> None:
     media = content_type.split(";")[0].strip().lower()
-    if media == "application/x-www-form-urlencoded":
-        if b"%00" in body or b"\x00" in body:
-            raise InvalidInput("NUL characters are not accepted in a form")
-    elif (media == "application/json" or media.endswith("+json")) and body.strip():
+    if (media == "application/json" or media.endswith("+json")) and body.strip():
         _check_json(body)
 
 

@@ -7,9 +7,11 @@
     ├── Forbidden           403: a valid credential that may not do this
     ├── NotFound            404: no such row for this caller
     ├── MethodNotAllowed    405: the path exists, the method does not
+    ├── RequestTimeout      408: the body did not arrive in time
     ├── Conflict            409: the row exists, or its state forbids the change
     │   └── InvalidTransition  409: a state machine refuses the move
     ├── PayloadTooLarge     413: the body is above the route's limit (refused before it is read)
+    ├── UriTooLong          414: the request's path and query are longer than the edge reads
     ├── UnsupportedMediaType 415: a body of a type the route does not read
     ├── RateLimited         429: too many requests for this credential
     ├── HeadersTooLarge     431: too many or too large request headers
@@ -70,6 +72,11 @@ class MethodNotAllowed(DomainError):
     code = "method_not_allowed"
 
 
+class RequestTimeout(DomainError):
+    status_code = 408
+    code = "request_timeout"
+
+
 class Conflict(DomainError):
     status_code = 409
     code = "conflict"
@@ -82,6 +89,11 @@ class InvalidTransition(Conflict):
 class PayloadTooLarge(DomainError):
     status_code = 413
     code = "payload_too_large"
+
+
+class UriTooLong(DomainError):
+    status_code = 414
+    code = "uri_too_long"
 
 
 class UnsupportedMediaType(DomainError):
@@ -105,6 +117,7 @@ class ServerError(DomainError):
 
 
 BY_STATUS: dict[int, type[DomainError]] = {
-    cls.status_code: cls for cls in (InvalidInput, Unauthenticated, Forbidden, NotFound, MethodNotAllowed, Conflict,
-                                     PayloadTooLarge, UnsupportedMediaType, RateLimited, HeadersTooLarge, ServerError)
+    cls.status_code: cls for cls in (InvalidInput, Unauthenticated, Forbidden, NotFound, MethodNotAllowed,
+                                     RequestTimeout, Conflict, PayloadTooLarge, UriTooLong, UnsupportedMediaType,
+                                     RateLimited, HeadersTooLarge, ServerError)
 }

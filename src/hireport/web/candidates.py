@@ -43,9 +43,9 @@ def postman(rt: Runtime) -> portal.Postman:
     return portal.Postman(rt.settings.issuer, rt.settings.mail_from, rt.urls, rt.kek, rt.clock)
 
 
-TITLES = {400: "That did not work", 403: "Not allowed", 404: "Not found",
-          409: "That cannot be done now", 413: "That file is too large", 415: "That file cannot be accepted",
-          429: "Too many attempts", 500: "Something went wrong"}
+TITLES = {400: "That did not work", 403: "Not allowed", 404: "Not found", 408: "That took too long",
+          409: "That cannot be done now", 413: "That file is too large", 414: "That address is too long",
+          415: "That file cannot be accepted", 429: "Too many attempts", 500: "Something went wrong"}
 
 
 def render_problem(problem: Problem) -> Response:
@@ -75,17 +75,24 @@ def portal_csrf(rt: Runtime, session_token: str) -> str:
 
 async def posted(rt: Runtime, request: Request, secret: str | None, *, max_files: int = 0) -> FormData:
     """A posted form (with up to `max_files` files) that carries the CSRF token of `secret` (the pre-session
-    or portal cookie); counted against the address's limit. Else a 403 page, and nothing changes."""
+    or portal cookie); counted against the address's limit. Else a 403 page, and nothing changes.
+
+    What can be checked without the body is checked before a byte of it is read: the limit, and that the
+    browser holds the cookie its token is made from (a form posted from another site comes without it)."""
     count_form(rt, request)
+    if not secret:
+        raise Forbidden(_EXPIRED)
     try:
         form = await request.form(max_files=max_files, max_fields=MAX_FIELDS)
     except (HTTPException, MultiPartException) as exc:  # a malformed or over-full multipart body
         raise InvalidInput("The form could not be read. Go back and send it again.") from exc
     sent = form.get(CSRF_FIELD)
-    if not isinstance(sent, str) or not secret or not signin.csrf_matches(csrf_key(rt), secret, sent):
-        raise Forbidden("This form has expired or did not come from this site. Go back, reload the page and try "
-                        "again.")
+    if not isinstance(sent, str) or not signin.csrf_matches(csrf_key(rt), secret, sent):
+        raise Forbidden(_EXPIRED)
     return form
+
+
+_EXPIRED = "This form has expired or did not come from this site. Go back, reload the page and try again."
 
 
 def text_fields(form: FormData) -> dict[str, str]:

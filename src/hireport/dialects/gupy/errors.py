@@ -6,8 +6,8 @@ from starlette.responses import JSONResponse, Response
 from hireport.kit.dialect import Problem
 
 TITLES = {400: "Validation Error", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-          409: "Conflict", 413: "Payload Too Large", 429: "Too Many Requests",
-          431: "Request Header Fields Too Large", 500: "Internal Server Error"}
+          408: "Request Timeout", 409: "Conflict", 413: "Payload Too Large", 414: "URI Too Long",
+          429: "Too Many Requests", 431: "Request Header Fields Too Large", 500: "Internal Server Error"}
 
 
 class ErrorBody(BaseModel):

@@ -40,10 +40,13 @@ def prepare_upload(filename: Annotated[str, Query(min_length=1, max_length=255)]
 
 
 @router.put("/upload/{uploadId}", summary="Upload a file's bytes (signed URL; no access token)",
-            openapi_extra={**PUBLIC, **DOCUMENT_BODY})
+            openapi_extra={**PUBLIC, **DOCUMENT_BODY}, response_class=Response,
+            responses={200: {"description": "The bytes are stored (an empty answer)", "content": None}})
 async def receive_upload(tenantId: Id32, uploadId: Annotated[str, Path(max_length=64)], expires: Expires,
                          signature: Signature, request: Request, rt: RuntimeDep) -> Response:
     """Takes the bytes once: a second PUT to the same URL is a 409 and leaves the first bytes as they were."""
+    documents.check_upload_link(rt.urls, tenant_id=tenantId, key=uploadId, expires=expires, signature=signature,
+                                clock=rt.clock)  # before a byte of the body is read
     data = await request.body()
     await run_in_threadpool(_receive, rt, tenantId, uploadId, expires, signature, data)
     return Response(status_code=200)
