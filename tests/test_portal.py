@@ -2,7 +2,9 @@
 refused, and one candidate's session never shows another's records); an offer accepted or declined; the
 new-starter form saved as a draft, then submitted, after which PageUp's export loop picks the offer up with its
 answers; documents asked for and uploaded; a copy of the candidate's data, and its erasure, after which no
-personal data of theirs is left in the database or the document store and the APIs answer for the rest."""
+personal data of theirs is left in the database or the document store and the APIs answer for the rest. A
+portal session lives on the server: signing out, a newer link, erasure and its two hours end it, and its
+cookie's value opens nothing after."""
 
 import json
 import re
@@ -13,8 +15,9 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
-from hireport.models import Applicant, Base, Offer
-from hireport.services import careers
+from hireport.kit.secrets import hash_secret
+from hireport.models import Applicant, Base, Offer, PortalSession
+from hireport.services import careers, portal
 from tests.candidates import ANSWERS, PDF, PERSON, A, B, Site, quiet_settings, site_fixture  # noqa: F401
 from tests.console.world import dump
 
@@ -58,6 +61,85 @@ def test_the_link_in_the_confirmation_mail_opens_the_candidates_portal(site: Sit
     home = site.http.get(f"/portal/{A}/")
     assert home.status_code == 200 and "Hello Zelda" in home.text and "Night Nurse" in home.text
     assert "In progress" in home.text
+
+
+def _session_cookie(browser: TestClient) -> str:
+    return next(c.value for c in browser.cookies.jar if c.name == "hireport_candidate")
+
+
+def _replayed(site: Site, token: str) -> TestClient:
+    """A browser that holds only a copy of a portal cookie's value."""
+    thief = _browser(site)
+    thief.cookies.set("hireport_candidate", token, path=f"/portal/{A}")
+    return thief
+
+
+def _refused_with(site: Site, token: str) -> None:
+    """The cookie's value opens nothing: every page sends its holder to ask for a link, and no data leaks."""
+    thief = _replayed(site, token)
+    for path in ("", "my-data.json", "erase"):
+        answer = thief.get(f"/portal/{A}/{path}", follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == f"/portal/{A}/link", (path, answer.text)
+        assert "Zelda" not in answer.text
+    answer = thief.post(f"/portal/{A}/erase", data={"csrf": "anything", "confirm": "erase"}, follow_redirects=False)
+    assert answer.status_code == 303
+
+
+def _sessions(site: Site) -> list[tuple[int, str]]:
+    with site.rt.db.transaction(write=False) as session:
+        return [(r.applicant_id, r.token_hash) for r in session.scalars(select(PortalSession))]
+
+
+def test_signing_out_ends_the_session_on_the_server(site: Site):
+    _applied(site)
+    me = site.enter(PERSON["email"], _browser(site))
+    token = _session_cookie(me)
+    assert _replayed(site, token).get(f"/portal/{A}/").status_code == 200  # a copy works while the session lives
+    assert [h for _, h in _sessions(site)] == [hash_secret(token)]  # only its hash is kept
+    assert token not in dump(site.rt)
+    signed_out = me.post(f"/portal/{A}/signout", data={"csrf": _csrf(me.get(f"/portal/{A}/").text)})
+    assert signed_out.status_code == 200 and "hireport_candidate" in signed_out.headers["set-cookie"]
+    assert _sessions(site) == []
+    _refused_with(site, token)
+
+
+def test_a_newer_link_ends_the_earlier_session(site: Site):
+    _applied(site)
+    laptop = site.enter(PERSON["email"], _browser(site))
+    old = _session_cookie(laptop)
+    site.rt.clock.advance(60)  # type: ignore[attr-defined]
+    follow = site.url("follow")
+    asked = site.http.post(follow, data={"csrf": site.csrf(follow), "email": PERSON["email"]}, follow_redirects=False)
+    assert asked.status_code == 303
+    assert _replayed(site, old).get(f"/portal/{A}/").status_code == 200  # asking for a link ends nothing
+    phone = site.enter(PERSON["email"], _browser(site))
+    assert site.mails(PERSON["email"])[-1][0] == "Your link to follow your applications"
+    assert phone.get(f"/portal/{A}/").status_code == 200
+    _refused_with(site, old)
+    assert [h for _, h in _sessions(site)] == [hash_secret(_session_cookie(phone))]
+
+
+def test_erasure_ends_the_candidates_sessions(site: Site):
+    _applied(site)
+    _applied(site, OTHER, "second")
+    theirs = _session_cookie(site.enter(OTHER["email"], _browser(site)))
+    me = site.enter(PERSON["email"], _browser(site))
+    token = _session_cookie(me)
+    applicant = next(a for a, h in _sessions(site) if h == hash_secret(token))
+    erased = site.http.post(f"{M}/applicants/{applicant}/erase", headers=site.operator)
+    assert erased.status_code == 204
+    assert [h for _, h in _sessions(site)] == [hash_secret(theirs)]  # theirs goes on
+    _refused_with(site, token)
+    assert _replayed(site, theirs).get(f"/portal/{A}/").status_code == 200
+
+
+def test_a_session_expires_after_two_hours(site: Site):
+    _applied(site)
+    token = _session_cookie(site.enter(PERSON["email"], _browser(site)))
+    site.rt.clock.advance(portal.SESSION_SECONDS - 1)  # type: ignore[attr-defined]
+    assert _replayed(site, token).get(f"/portal/{A}/").status_code == 200
+    site.rt.clock.advance(1)  # type: ignore[attr-defined]
+    _refused_with(site, token)
 
 
 def test_a_tampered_or_expired_link_is_refused(site: Site):

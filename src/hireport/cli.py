@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-import uvicorn
 from rich.console import Console
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -30,7 +29,7 @@ from hireport.kit.scopes import Holder, held_by
 from hireport.kit.secrets import new_secret
 from hireport.migrations import runner
 from hireport.models import Role
-from hireport.server import prepare
+from hireport.server import http_server, prepare
 from hireport.services import accounts, api_tokens, identity
 from hireport.settings import Settings
 
@@ -55,6 +54,7 @@ app.add_typer(users_app, name="users")
 
 console = Console()
 errors = Console(stderr=True)
+OWNER_ONLY = 0o077  # the umask of every command: files 0600, directories 0700
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -88,13 +88,11 @@ def serve(host: Annotated[str | None, typer.Option(help="Default: HIREPORT_HOST,
     metrics_dir = None
     if workers > 1:
         # Each worker process keeps its metrics in files here, and `/metrics` adds them all up (prometheus_client's
-        # multiprocess mode). Set before uvicorn starts the workers, which import prometheus_client afresh.
+        # multiprocess mode). Set before the workers start, which import prometheus_client afresh.
         metrics_dir = tempfile.mkdtemp(prefix="hireport-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     try:
-        uvicorn.run("hireport.server:app_from_environment", factory=True, host=host, port=port, workers=workers,
-                    access_log=False, log_level="warning", server_header=False,
-                    timeout_graceful_shutdown=settings.shutdown_grace)
+        http_server(settings, workers).serve()
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
@@ -412,7 +410,9 @@ def keys_list() -> None:
 
 
 def main() -> None:
-    """The `hireport` command: every failure is one line on stderr and a non-zero exit, never a traceback."""
+    """The `hireport` command: every failure is one line on stderr and a non-zero exit, never a traceback.
+    Whatever any command writes (the database, documents, mail, keys) is its owner's alone."""
+    os.umask(OWNER_ONLY)
     try:
         app()
     except DomainError as exc:

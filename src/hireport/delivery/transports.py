@@ -13,6 +13,7 @@ import aiosmtplib
 
 from hireport.delivery.outbox import Outgoing
 from hireport.kit.clock import Clock
+from hireport.kit.storage import private_directory, write_private
 from hireport.settings import Settings, SmtpTls
 
 Send = Callable[[EmailMessage], Awaitable[None]]
@@ -69,11 +70,12 @@ class EmlFileTransport:
         yield self._write
 
     async def _write(self, email: EmailMessage) -> None:
-        self._directory.mkdir(parents=True, exist_ok=True)
+        """The mail (its links open accounts and candidates' records) in a file only hireport's user may read."""
+        private_directory(self._directory)
         name = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(email["Message-ID"]).strip("<>"))
         path = self._directory / f"{name}.eml"
         tmp = path.with_suffix(".part")
-        tmp.write_bytes(bytes(email))
+        write_private(tmp, bytes(email))
         os.replace(tmp, path)
 
 

@@ -23,6 +23,7 @@ from hireport.models.job import Job, JobStatus
 from hireport.models.message import EmailTemplate, Message, MessageStatus
 from hireport.models.offer import DEFAULT_ACTION_TYPE, Offer, OfferProcessing
 from hireport.models.partner_app import PartnerApp
+from hireport.models.portal_session import PortalSession
 from hireport.models.referral import (
     Campaign,
     Coupon,
@@ -73,6 +74,7 @@ __all__ = [
     "Partner",
     "PartnerApp",
     "PasswordReset",
+    "PortalSession",
     "Premium",
     "PremiumPreference",
     "Product",

@@ -1,6 +1,11 @@
 """Documents: files attached to a job, an application or an offer."""
 
+import io
 import mimetypes
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import PurePosixPath
@@ -58,6 +63,67 @@ IMAGE_TYPES = {ext: CANDIDATE_TYPES[ext] for ext in ("png", "jpg", "jpeg")} | {
 }
 
 
+# A word-processing file that is a ZIP package is told by what the package holds, as a reader of its format
+# finds it. Only the package's directory is read, and only when it is small (a ZIP of thousands of members is
+# refused before it is parsed); no member is unpacked but the one small part that names the kind, and a package
+# whose members would unpack to far more than its own size (a zip bomb) is refused from the sizes it declares.
+PACKAGE_MEMBERS = 500
+PACKAGE_DIRECTORY_BYTES = 64 * 1024  # a document of 500 members needs about 40 KiB
+PACKAGE_RATIO = 100  # unpacked / packed: a document's is seldom over 20, a zip bomb's in the thousands
+PACKAGE_PART_BYTES = 64 * 1024
+WORD_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def _is_docx(package: zipfile.ZipFile) -> bool:
+    """Office Open XML: the main part word/document.xml, declared a WordprocessingML document (not a template,
+    not macro-enabled) in [Content_Types].xml."""
+    return "word/document.xml" in package.namelist() and WORD_MAIN in _part(package, "[Content_Types].xml")
+
+
+def _is_odt(package: zipfile.ZipFile) -> bool:
+    """OpenDocument text: the first member is `mimetype`, stored uncompressed, naming the kind; and content.xml."""
+    first = package.infolist()[0]
+    return (first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+            and "content.xml" in package.namelist() and _part(package, "mimetype") == ODT_MIMETYPE)
+
+
+PACKAGES: dict[str, Callable[[zipfile.ZipFile], bool]] = {"docx": _is_docx, "odt": _is_odt}
+
+
+def _package_is(data: bytes, kind: Callable[[zipfile.ZipFile], bool]) -> bool:
+    """Whether `data` is a ZIP package of this kind, told within the bounds above."""
+    # The end record (at most 64 KiB of comment from the end) says how many members and how large a directory
+    # there are; a ZIP64 locator before it would make zipfile read other counts, and no document needs one.
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
+    if end < 20 or len(data) - end < 22 or data[end - 20:end - 16] == b"PK\x06\x07":
+        return False
+    members, directory_bytes = struct.unpack_from("<HI", data, end + 10)
+    if not 0 < members <= PACKAGE_MEMBERS or directory_bytes > PACKAGE_DIRECTORY_BYTES:
+        return False
+    try:
+        package = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError):  # a bad offset, name or version
+        return False
+    with package:
+        infos = package.infolist()
+        if (not 0 < len(infos) <= PACKAGE_MEMBERS or len(set(package.namelist())) < len(infos)  # a name twice
+                or sum(i.file_size for i in infos) > PACKAGE_RATIO * len(data)):
+            return False
+        return kind(package)
+
+
+def _part(package: zipfile.ZipFile, name: str) -> bytes:
+    """A small member's bytes; nothing if it is missing, large, encrypted or damaged."""
+    info = package.NameToInfo.get(name)
+    if info is None or info.file_size > PACKAGE_PART_BYTES or info.flag_bits & 0x1:
+        return b""
+    try:
+        return package.read(info)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, ValueError):
+        return b""
+
+
 def screen(file_name: str, data: bytes, *, max_bytes: int,
            kinds: dict[str, tuple[str, tuple[bytes, ...]]] = CANDIDATE_TYPES) -> tuple[str, str]:
     """A file from outside (a candidate's, a logo) checked before a byte is stored: its size, and its type as
@@ -70,7 +136,8 @@ def screen(file_name: str, data: bytes, *, max_bytes: int,
         accepted = ", ".join(sorted(kinds))
         raise UnsupportedMediaType(f"{name}: files of this type are not accepted (accepted: {accepted})")
     mime, signatures = kind
-    if signatures and not data.startswith(signatures):
+    package = PACKAGES.get(ext.lower())
+    if (signatures and not data.startswith(signatures)) or (package and not _package_is(data, package)):
         raise UnsupportedMediaType(f"{name}: the file's content is not what its name says ({ext.lower()})")
     if not signatures and not _plain_text(data):
         raise UnsupportedMediaType(f"{name}: a text file must be UTF-8 text")
@@ -191,11 +258,17 @@ def prepare_upload(session: Session, caller: Caller, urls: UrlSigner, *, clock: 
                                                                expires=upload.expires_at))
 
 
+def check_upload_link(urls: UrlSigner, *, tenant_id: int, key: str, expires: int, signature: str,
+                      clock: Clock) -> None:
+    """Refuse (403) an upload link that is not ours or has expired: cheap, so checked before the bytes come."""
+    urls.verify("upload", tenant_id, key, expires=expires, signature=signature, now=clock.now())
+
+
 def receive_upload(session: Session, urls: UrlSigner, storage: LocalStorage, *, tenant_id: int, key: str,
                    expires: int, signature: str, data: bytes, clock: Clock, max_bytes: int) -> Upload:
     """Store the bytes PUT to an upload link, once: a second PUT (even a concurrent one) is a 409 and
     leaves the first bytes as they were."""
-    urls.verify("upload", tenant_id, key, expires=expires, signature=signature, now=clock.now())
+    check_upload_link(urls, tenant_id=tenant_id, key=key, expires=expires, signature=signature, clock=clock)
     _check_size(data, max_bytes)
     upload = _upload(session, Caller.operator(tenant_id), key)
     if upload.received_at is not None:

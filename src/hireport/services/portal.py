@@ -1,6 +1,8 @@
 """The candidate's portal: reached through a signed, expiring link sent by mail (no password), it shows a
 candidate their applications, lets them accept or decline an offer, fill in the new-starter form (a draft
-first, then submitted) and upload the documents they are asked for.
+first, then submitted) and upload the documents they are asked for. Opening a link starts a session kept on
+the server (the browser holds only its random token), which ends when the candidate signs out, opens a newer
+link, or has their data erased, and at the latest two hours after it began.
 
 A candidate is one applicant of one tenant. Everything here is read through that applicant: an offer,
 document or request of anyone else's is "not found", whatever its id.
@@ -19,6 +21,7 @@ from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from hireport.kit.keys import KeyEncryptionKey
+from hireport.kit.secrets import hash_secret, new_secret
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
 from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
@@ -32,6 +35,7 @@ from hireport.models import (
     Message,
     MessageStatus,
     Offer,
+    PortalSession,
 )
 from hireport.services import documents, forms, offers
 from hireport.services.applications import FormAnswer
@@ -94,36 +98,54 @@ def _present(session: Session, candidate: Candidate) -> Applicant:
 
 def enter(session: Session, urls: UrlSigner, *, tenant_id: int, applicant_id: int, expires: int, signature: str,
           clock: Clock) -> str:
-    """Open a link from a mail: a session token for the candidate's browser. A tampered, expired or erased
-    candidate's link is refused (403)."""
+    """Open a link from a mail: a new portal session for the candidate's browser (its token, for the cookie),
+    which ends the candidate's earlier sessions. A tampered, expired or erased candidate's link is refused (403)."""
     if clock.now().timestamp() >= expires:
         raise Forbidden("This link has expired.")
     try:
         urls.verify("portal-link", tenant_id, applicant_id, expires=expires, signature=signature, now=clock.now())
     except Forbidden:
         raise Forbidden("This link is not valid: it may have been cut short or changed.") from None
-    _present(session, Candidate(tenant_id, applicant_id))
-    until = clock.now() + timedelta(seconds=SESSION_SECONDS)
-    return f"{tenant_id}.{applicant_id}.{int(until.timestamp())}." + urls.sign(
-        "portal-session", tenant_id, applicant_id, expires=until)
+    candidate = Candidate(tenant_id, applicant_id)
+    _present(session, candidate)
+    end_sessions(session, candidate.caller, applicant_id)
+    token, now = new_secret(), clock.now()
+    session.add(PortalSession(tenant_id=tenant_id, applicant_id=applicant_id, token_hash=hash_secret(token),
+                              created_at=now, expires_at=now + timedelta(seconds=SESSION_SECONDS)))
+    session.flush()
+    return token
 
 
-def resume(session: Session, urls: UrlSigner, token: str, *, tenant_id: int, clock: Clock) -> Candidate | None:
-    """The candidate a browser's session token names, if it is valid for this tenant and not expired."""
-    parts = token.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and len(p) <= 12 for p in parts[:3]) or int(parts[0]) != tenant_id:
+def resume(session: Session, token: str, *, tenant_id: int, clock: Clock) -> Candidate | None:
+    """The candidate whose session in this tenant's portal the browser's token opens: none once it has ended
+    or expired."""
+    found = session.scalar(scoped(PortalSession, Caller(client_id="portal", tenant_id=tenant_id))
+                           .where(PortalSession.token_hash == hash_secret(token),
+                                  PortalSession.expires_at > clock.now()))
+    if found is None:
         return None
-    try:
-        urls.verify("portal-session", tenant_id, int(parts[1]), expires=int(parts[2]), signature=parts[3],
-                    now=clock.now())
-    except Forbidden:
-        return None
-    candidate = Candidate(tenant_id, int(parts[1]))
+    candidate = Candidate(tenant_id, found.applicant_id)
     try:
         _present(session, candidate)
     except Forbidden:
         return None
     return candidate
+
+
+def sign_out(session: Session, candidate: Candidate, token: str) -> None:
+    """End the candidate's session of this token: the token opens nothing from now on."""
+    for ended in session.scalars(scoped(PortalSession, candidate.caller)
+                                 .where(PortalSession.token_hash == hash_secret(token),
+                                        PortalSession.applicant_id == candidate.applicant_id)):
+        session.delete(ended)
+    session.flush()
+
+
+def end_sessions(session: Session, caller: Caller, applicant_id: int) -> None:
+    """End every portal session of the applicant (a newer link opened, their data erased)."""
+    for ended in session.scalars(scoped(PortalSession, caller).where(PortalSession.applicant_id == applicant_id)):
+        session.delete(ended)
+    session.flush()
 
 
 def send_link(session: Session, caller: Caller, postman: Postman, email: str) -> None:

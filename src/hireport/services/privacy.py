@@ -4,7 +4,8 @@ JSON, and its erasure.
 Erasure keeps the rows that others' records and the tenant's statistics hang on (the applicant, their
 applications, offers and checks, with their statuses and dates) and removes everything that says who the
 person was: names, e-mail, phone, answers, free text, the documents (rows and bytes) and the mail sent to
-them. The APIs go on answering for the job's other applications; this one shows an anonymous applicant.
+them; their portal sessions end. The APIs go on answering for the job's other applications; this one shows an
+anonymous applicant.
 """
 
 from datetime import datetime
@@ -26,6 +27,7 @@ from hireport.models import (
     Message,
     Offer,
 )
+from hireport.services import portal
 
 ERASED_NAME = "Erased"
 
@@ -71,6 +73,7 @@ def erase(session: Session, caller: Caller, applicant_id: int, *, clock: Clock) 
     applicant.middle_name, applicant.phone, applicant.attributes = None, None, {}
     applicant.email = f"erased-{applicant.id}@erased.invalid"
     applicant.erased_at = now
+    portal.end_sessions(session, caller, applicant.id)
     ids = list(session.scalars(scoped(Application, caller).where(Application.applicant_id == applicant.id)
                                .with_only_columns(Application.id)))
     if not ids:

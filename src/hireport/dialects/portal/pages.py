@@ -38,7 +38,7 @@ def _candidate(request: Request, tenant_id: Id32, rt: RuntimeDep) -> Candidate:
     found = None
     if token:
         with rt.db.transaction(write=False) as session:
-            found = portal.resume(session, rt.urls, token, tenant_id=tenant_id, clock=rt.clock)
+            found = portal.resume(session, token, tenant_id=tenant_id, clock=rt.clock)
     if found is None:
         raise Unauthenticated("Open the link in your latest e-mail from us, or ask for a new one.",
                               headers={"Location": f"/portal/{tenant_id}/link"})
@@ -73,9 +73,9 @@ def enter(request: Request, tenant_id: Id32, candidate: Annotated[int, Query(ge=
           signature: Signature, rt: RuntimeDep, next: Annotated[str, Query(max_length=100)] = "") -> Response:
     """A link from a mail: opens a portal session in this browser, then goes where the link pointed."""
     try:
-        with rt.db.transaction(write=False) as session:
-            token = portal.enter(session, rt.urls, tenant_id=tenant_id, applicant_id=candidate,
-                                       expires=expires, signature=signature, clock=rt.clock)
+        with rt.db.transaction() as session:
+            token = portal.enter(session, rt.urls, tenant_id=tenant_id, applicant_id=candidate, expires=expires,
+                                 signature=signature, clock=rt.clock)
     except Forbidden as exc:
         return pages.render("candidate/link_refused.html", 403, request=request, brand=None, reason=exc.message,
                             ask=f"/portal/{tenant_id}/link", title="This link does not open anything")
@@ -217,7 +217,9 @@ async def erase(request: Request, me: Me, rt: RuntimeDep) -> Response:
 
 @router.post("/signout", openapi_extra=PUBLIC)
 async def signout(request: Request, me: Me, rt: RuntimeDep) -> Response:
+    """End the session on the server (its cookie's value opens nothing from now on), then drop the cookie."""
     await _form(request, rt)
+    await run_in_threadpool(_write, rt, portal.sign_out, me, request.scope["state"]["portal_token"])
     response = pages.render("candidate/signed_out.html", brand=None, title="Signed out", request=request)
     candidates.clear_portal_cookie(response, rt, me.tenant_id)
     return response
