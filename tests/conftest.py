@@ -19,6 +19,7 @@ from hireport.kit.runtime import Runtime
 from hireport.migrations import runner
 from hireport.services import identity
 from hireport.settings import Settings
+from tests.fuzz_table import print_table
 from tests.postgres import postgres_server
 from tests.redis_server import RedisServer, running_redis
 from tests.served import Server, serve
@@ -120,3 +121,7 @@ def server(tmp_path: Path, database_url: str) -> Iterator[Server]:
 def _with_database(server_url: str, name: str) -> str:
     base, _, _ = server_url.rpartition("/")
     return f"{base}/{name}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    print_table(terminalreporter)  # the fuzzer's answers per operation (tests/test_fuzz.py)

@@ -49,7 +49,8 @@ _SNAPSHOTS: dict[tuple[str, ...], Snapshot] = {}
 _numbers = itertools.count()
 # Settings a test may give its server that leave the demo's data as it is (so the snapshot serves).
 SAME_DEMO = frozenset({"smtp_host", "smtp_port", "delivery_interval", "shutdown_grace", "run_delivery_worker",
-                       "header_timeout", "body_idle_timeout", "body_timeout", "max_connections", "candidate_form_limit"})
+                       "header_timeout", "body_idle_timeout", "body_timeout", "max_connections",
+                       "candidate_form_limit"})
 
 
 def _kind(database_url: str, settings: dict[str, str], extra_env: dict[str, str]) -> tuple[str, ...] | None:

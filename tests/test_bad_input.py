@@ -501,7 +501,7 @@ def world(runtime: Runtime, client: TestClient, operator_headers: dict[str, str]
              "provider": factories.client(runtime, "Public.BackgroundCheck.Read Public.BackgroundCheck.Write",
                                           partner_code="bg")}
     bearer = {who: token_response(client, c, instanceId="218").json()["access_token"] for who, c in creds.items()}
-    factories.partner(runtime, "ats")
+    factories.partner(runtime, "ats", tenants=(218,))
     parent = factories.client(runtime, "LinkedIn.Provisioning", partner_code="ats")
     bearer["linkedin"] = client.post("/oauth/v2/accessToken", data={
         "grant_type": "client_credentials", "client_id": parent.client_id,

@@ -1,7 +1,8 @@
 """Connect's recruitment API (`/capi`) against the demo tenant, which carries the seed's (002) own codes: the
 seed's sample as published (a JSON syntax error, named with its place) and mended (it registers); the
-validation rules; points and lists following the life of the orders; premium preferences replaced or kept;
-retries with an Idempotency-Key; concurrent registrations; the rate limit."""
+validation rules (numbers are JSON numbers; an unknown code is a 400, Connect documenting no 404); points and
+lists following the life of the orders; premium preferences replaced or kept; retries with an Idempotency-Key;
+concurrent registrations; the rate limit; and a signed-in person who becomes only a customer of their own."""
 
 import json
 import threading
@@ -14,10 +15,13 @@ from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from hireport import demo
-from hireport.kit.auth import TokenClaims
+from hireport.kit.auth import Caller, TokenClaims
+from hireport.kit.errors import InvalidTransition
 from hireport.kit.runtime import Runtime
 from hireport.models import Customer, PremiumPreference, Referral
+from hireport.services import referrals
 from tests import factories
+from tests.test_bad_input import reflected, snapshot
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_c9735e563a89a4e1.txt"
 CLIENT, USER = "/capi/v1/client/recruitment", "/capi/v1/recruitment"
@@ -55,6 +59,14 @@ def user_bearer(runtime: Runtime, loaded: demo.Demo, account_id: int) -> dict[st
                                                 scopes=["Connect.Recruitment.User"], partner_id=None, lifetime=300,
                                                 subject=account_id))
     return {"Authorization": f"Bearer {token}"}
+
+
+def kari(runtime: Runtime) -> int:
+    """The account of Kari Nordmann, customer 34272 (linked to it): a person who is a customer."""
+    account_id = factories.member(runtime, "kari.nordmann@gmail.com")
+    with runtime.db.transaction() as session:
+        referrals.link_account(session, Caller.operator(218), 34272, account_id)
+    return account_id
 
 
 def count(runtime: Runtime, model: Any) -> int:
@@ -114,7 +126,7 @@ def test_broken_rules_are_400s_that_change_nothing(client: TestClient, bearer: d
                                                    change: dict[str, Any], words: str):
     before = (count(runtime, Customer), count(runtime, Referral), count(runtime, PremiumPreference))
     answer = client.post(CLIENT, json=body(**change), headers=bearer)
-    assert answer.status_code in (400, 404), answer.text
+    assert answer.status_code == 400, answer.text
     assert set(answer.json()) == SHAPE and words in answer.json()["errorMessage"], answer.json()
     assert (count(runtime, Customer), count(runtime, Referral), count(runtime, PremiumPreference)) == before
 
@@ -157,11 +169,7 @@ def test_preferences_are_replaced_when_present_and_kept_when_absent(client: Test
 
 def test_points_follow_the_orders(client: TestClient, bearer: dict[str, str], runtime: Runtime,
                                   loaded: demo.Demo, operator_headers: dict[str, str]):
-    kari_account = factories.member(runtime, "kari@example.com")
-    with runtime.db.transaction() as session:
-        from hireport.kit.auth import Caller
-        from hireport.services import referrals
-        referrals.link_account(session, Caller.operator(218), 34272, kari_account)
+    kari_account = kari(runtime)
     for n in range(3):
         sample = body()
         sample["recruitments"][0]["email"] = f"friend{n}@company.com"
@@ -194,9 +202,6 @@ def test_concurrent_confirmations_credit_once(client: TestClient, bearer: dict[s
     assert client.post(CLIENT, json=body(), headers=bearer).status_code == 200
     with runtime.db.transaction(write=False) as session:
         order_id = session.scalars(select(Referral.id)).one()
-    from hireport.kit.auth import Caller
-    from hireport.kit.errors import InvalidTransition
-    from hireport.services import referrals
     start = threading.Barrier(6)
 
     def attempt(_: int) -> str:
@@ -320,3 +325,205 @@ def test_client_mode_needs_a_recruiter(client: TestClient, bearer: dict[str, str
     answer = client.post(CLIENT, json=sample, headers=bearer)
     assert answer.status_code == 400 and answer.json()["errorMessage"].startswith("recruiter is required")
     assert count(runtime, Customer) == before
+
+
+# -- numbers are JSON numbers; an unknown code is a 400 (Connect documents no 404) -------------------------
+
+NUMBERS = {  # each number of a Connect request body, and where the seed's sample carries it
+    ("Recruiter", "customerNumber"): ("recruiter", "customerNumber"),
+    ("Address", "streetNumber"): ("recruiter", "address", "streetNumber"),
+    ("Address", "floor"): ("recruitments", 0, "address", "floor"),
+    ("Recruitment", "couponNumber"): ("recruitments", 0, "couponNumber"),
+    ("Recruitment", "amount"): ("recruitments", 0, "amount"),
+    ("Recruitment", "quantity"): ("recruitments", 0, "quantity"),
+    ("PremiumPreference", "preferenceNumber"): ("recruitmentPremiumPreferences", 0, "preferenceNumber"),
+}
+
+
+def test_every_number_of_a_request_body_is_tested_as_a_string(client: TestClient):
+    spec = client.get("/capi/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    seen, found, waiting = set(), set(), [
+        op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+        for ops in spec["paths"].values() for op in ops.values() if "requestBody" in op]
+    while waiting:
+        name = waiting.pop().rsplit("/", 1)[1]
+        if name in seen:
+            continue
+        seen.add(name)
+        for prop, schema in schemas[name]["properties"].items():
+            kinds = [schema, schema.get("items", {}), *schema.get("anyOf", [])]
+            found |= {(name, prop) for k in kinds if k.get("type") in ("integer", "number")}
+            waiting += [k["$ref"] for k in kinds if "$ref" in k] + [
+                k["items"]["$ref"] for k in kinds if "$ref" in k.get("items", {})]
+    assert found == set(NUMBERS)
+
+
+@pytest.mark.parametrize("where", list(NUMBERS.values()), ids=[f"{m}.{f}" for m, f in NUMBERS])
+@pytest.mark.parametrize("kind", [pytest.param(str, id="string"), pytest.param(lambda _: True, id="true")])
+def test_a_number_sent_as_a_string_or_boolean_is_refused(client: TestClient, bearer: dict[str, str],
+                                                         runtime: Runtime, where: tuple[Any, ...], kind: Any):
+    sample = body()
+    place: Any = sample
+    for step in where[:-1]:
+        place = place[step]
+    place[where[-1]] = kind(place[where[-1]])  # "10", or true
+    tables = reflected(runtime)
+    before = snapshot(runtime, tables)
+    answer = client.post(CLIENT, json=sample, headers=bearer)
+    assert answer.status_code == 400 and set(answer.json()) == SHAPE, answer.text
+    assert where[-1] in answer.json()["errorMessage"]
+    assert snapshot(runtime, tables) == before
+
+
+def test_a_preference_number_sent_as_a_string_is_refused(client: TestClient, runtime: Runtime, loaded: demo.Demo):
+    user = user_bearer(runtime, loaded, kari(runtime))
+    tables = reflected(runtime)
+    before = snapshot(runtime, tables)
+    answer = client.post(f"{USER}/premium/Spring2019", headers=user, json={"recruitmentPremiumPreferences": [
+        {"companyCode": "468979834", "product": "HS3829", "preferenceNumber": "1"}]})
+    assert answer.status_code == 400 and "preferenceNumber" in answer.json()["errorMessage"], answer.text
+    assert snapshot(runtime, tables) == before
+
+
+@pytest.mark.parametrize(("method", "path", "mode"), [
+    ("POST", CLIENT, "client"), ("POST", USER, "user"), ("GET", f"{USER}/Autumn2019", "user"),
+    ("GET", f"{USER}/premium/Autumn2019", "user"), ("POST", f"{USER}/premium/Autumn2019", "user"),
+])
+def test_an_unknown_campaign_is_a_400_that_changes_nothing(client: TestClient, bearer: dict[str, str],
+                                                           runtime: Runtime, loaded: demo.Demo, method: str,
+                                                           path: str, mode: str):
+    headers = bearer if mode == "client" else user_bearer(runtime, loaded, kari(runtime))
+    payload = {"recruitmentPremiumPreferences": []} if "premium" in path else body(campaign="Autumn2019")
+    tables = reflected(runtime)
+    before = snapshot(runtime, tables)
+    answer = client.request(method, path, headers=headers, json=payload if method == "POST" else None)
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["exceptionType"] == "BadRequestException", answer.json()
+    assert answer.json()["errorMessage"].startswith("no campaign 'Autumn2019'")
+    assert snapshot(runtime, tables) == before
+
+
+def test_the_registration_documents_only_what_it_answers(client: TestClient):
+    """Connect documents 200, 400, 429 and 500; hireport adds only what it also answers: 401 and 403 (the
+    token), 409 (an Idempotency-Key used with another body), 408 (a stalled body), 413, 414 and 431 (sizes).
+    Never a 404."""
+    spec = client.get("/capi/openapi.json").json()
+    responses = set(spec["paths"]["/capi/v1/client/recruitment"]["post"]["responses"])
+    assert responses - {"401", "403", "408", "409", "413", "414", "431"} == {"200", "400", "429", "500"}
+    assert not [(path, method) for path, ops in spec["paths"].items() for method, op in ops.items()
+                if "404" in op["responses"]]
+
+
+# -- a signed-in person becomes only a customer of their own ------------------------------------------------
+
+KARI = {"customerNumber": 34272, "email": "kari.nordmann@gmail.com", "phoneNumber": "+4787654321"}
+WANTED = {"recruitmentPremiumPreferences": [{"companyCode": "468979834", "product": "HS3830", "preferenceNumber": 1}]}
+
+
+def recruiting(friend: str, **changes: Any) -> dict[str, Any]:
+    """The seed's sample, recruiting someone new: this e-mail address, no phone number."""
+    sample = body(**changes)
+    sample["recruitments"][0]["email"] = friend
+    del sample["recruitments"][0]["phoneNumber"]
+    return sample
+
+
+@pytest.fixture
+def kari_has_a_history(client: TestClient, bearer: dict[str, str], operator_headers: dict[str, str]) -> None:
+    """Customer 34272 (no account linked to it) recruited twice in client mode, once confirmed (50 points),
+    and would like premium HS3829."""
+    for friend in ("first@company.com", "second@company.com"):
+        assert client.post(CLIENT, json=recruiting(friend), headers=bearer).status_code == 200
+    first = min(o["id"] for o in client.get("/manage/v1/tenants/218/orders", headers=operator_headers).json())
+    assert client.post(f"/manage/v1/tenants/218/orders/{first}/confirm", headers=operator_headers).status_code == 200
+
+
+def customer_rows(runtime: Runtime, number: int) -> list[dict[str, Any]]:
+    """Customer `number`'s row, the referrals it made or is part of, and its premium preferences."""
+    with runtime.db.transaction(write=False) as session:
+        customer = session.scalars(select(Customer).where(Customer.customer_number == number)).one()
+        found = [customer, *session.scalars(select(Referral).where(
+            (Referral.referrer_id == customer.id) | (Referral.referred_id == customer.id)).order_by(Referral.id)),
+                 *session.scalars(select(PremiumPreference).where(PremiumPreference.customer_id == customer.id))]
+        return [{c.key: getattr(row, c.key) for c in row.__table__.columns} for row in found]
+
+
+def what_the_user_sees(client: TestClient, user: dict[str, str]) -> tuple[int, int, int, Any]:
+    """Their points, recruitments verified and not, and premium preferences."""
+    listed = client.get(f"{USER}/Spring2019", headers=user).json()
+    premiums = client.get(f"{USER}/premium/Spring2019", headers=user).json()
+    return (listed["points"], len(listed["recruitments"]), len(listed["unverifiedRecruitments"]),
+            premiums["recruitmentPremiumPreferences"])
+
+
+@pytest.mark.parametrize("named", ["email", "phoneNumber"])
+def test_naming_another_customers_email_or_phone_makes_a_new_customer(client: TestClient, runtime: Runtime,
+                                                                      loaded: demo.Demo, kari_has_a_history: None,
+                                                                      named: str):
+    kari_before = customer_rows(runtime, 34272)
+    mallory = factories.member(runtime, "mallory@example.com")
+    user = user_bearer(runtime, loaded, mallory)
+    sample = recruiting("mallorys.friend@company.com", recruitmentPremiumPreferences=[],
+                        recruiter={"name": {"firstName": "Mallory"}, named: KARI[named]})
+    assert client.post(USER, json=sample, headers=user).status_code == 200
+    assert what_the_user_sees(client, user) == (0, 0, 1, []), "only the recruitment of her own"
+    assert client.post(f"{USER}/premium/Spring2019", json=WANTED, headers=user).json() == WANTED
+    assert customer_rows(runtime, 34272) == kari_before
+    with runtime.db.transaction(write=False) as session:
+        hers = referrals.customer_of_account(session, Caller.operator(218), mallory)
+        assert hers is not None and hers.customer_number != 34272 and hers.first_name == "Mallory"
+        assert session.scalars(select(Referral).where(Referral.referrer_id == hers.id)).one()
+
+
+@pytest.mark.parametrize("number", [34272, 99999])
+def test_naming_a_customer_number_not_ones_own_is_a_400_that_changes_nothing(
+        client: TestClient, runtime: Runtime, loaded: demo.Demo, kari_has_a_history: None, number: int):
+    """The seed's sample names customer 34272: from someone else (or with a number no one has: the same
+    answer, telling nothing of who exists) it is refused, whatever e-mail or phone comes with it."""
+    user = user_bearer(runtime, loaded, factories.member(runtime, "mallory@example.com"))
+    sample = body()
+    sample["recruiter"]["customerNumber"] = number
+    tables = reflected(runtime)
+    before = snapshot(runtime, tables)
+    answer = client.post(USER, json=sample, headers=user)
+    assert answer.status_code == 400, answer.text
+    assert answer.json() == {"exceptionType": "BadRequestException", "errorMessage": (
+        f"customer {number} is not the signed-in user's: only the customer with the user's own e-mail address "
+        f"may be named (recruiter.customerNumber: customer {number} is not the signed-in user's: only the "
+        "customer with the user's own e-mail address may be named)")}
+    assert snapshot(runtime, tables) == before
+    assert what_the_user_sees(client, user) == (0, 0, 0, [])
+
+
+@pytest.mark.parametrize("recruiter", ["as in the sample", "none"])
+def test_a_person_whose_email_a_customer_has_becomes_that_customer(client: TestClient, runtime: Runtime,
+                                                                    loaded: demo.Demo, kari_has_a_history: None,
+                                                                    recruiter: str):
+    account = factories.member(runtime, KARI["email"])
+    user = user_bearer(runtime, loaded, account)
+    sample = recruiting("third@company.com")
+    if recruiter == "none":
+        del sample["recruiter"]
+    customers = count(runtime, Customer)
+    assert client.post(USER, json=sample, headers=user).status_code == 200
+    assert what_the_user_sees(client, user) == (50, 1, 2, sample["recruitmentPremiumPreferences"])
+    assert count(runtime, Customer) == customers + 1, "only the person recruited is new"
+    with runtime.db.transaction(write=False) as session:
+        linked = referrals.customer_of_account(session, Caller.operator(218), account)
+        assert linked is not None and linked.customer_number == 34272
+
+
+def test_a_customer_linked_to_another_account_is_never_taken(client: TestClient, runtime: Runtime,
+                                                             loaded: demo.Demo, kari_has_a_history: None):
+    """Customer 34272 signs in as another account (the operator's choice): the account with its e-mail address
+    gets a new customer of its own."""
+    with runtime.db.transaction() as session:
+        referrals.link_account(session, Caller.operator(218), 34272, factories.member(runtime, "kari@example.com"))
+    kari_before = customer_rows(runtime, 34272)
+    user = user_bearer(runtime, loaded, factories.member(runtime, KARI["email"]))
+    sample = recruiting("third@company.com")
+    del sample["recruiter"]["customerNumber"]
+    assert client.post(USER, json=sample, headers=user).status_code == 200
+    assert what_the_user_sees(client, user) == (0, 0, 1, sample["recruitmentPremiumPreferences"])
+    assert customer_rows(runtime, 34272) == kari_before

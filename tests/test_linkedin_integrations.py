@@ -12,8 +12,11 @@ import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from hireport.dialects.linkedin.kinds import KINDS
+from hireport.dialects.linkedin import restli
+from hireport.dialects.linkedin.ats_integrations import MAX_TUNNELLED
+from hireport.dialects.linkedin.kinds import KINDS, TYPES
 from hireport.kit.clock import FrozenClock
+from hireport.kit.door import MAX_URL_BYTES
 from hireport.kit.errors import Forbidden, InvalidTransition
 from hireport.kit.runtime import Runtime
 from hireport.kit.scopes import Holder, held_by
@@ -21,6 +24,7 @@ from hireport.models import Integration, IntegrationStatus, PartnerApp, Role
 from hireport.services import integrations
 from hireport.services.integrations import MOVES, Step
 from tests import factories
+from tests.console.world import dump
 from tests.factories import Credentials
 
 URL = "/v2/atsIntegrations"
@@ -77,7 +81,7 @@ class Customer:
 def parent(runtime: Runtime, client: TestClient) -> dict[str, str]:
     for tenant_id, name in ((218, "Acme"), (219, "Other")):
         factories.tenant(runtime, tenant_id, name=name)
-    factories.partner(runtime, "ats")
+    factories.partner(runtime, "ats", tenants=(218, 219))
     return _bearer(client, factories.client(runtime, "LinkedIn.Provisioning", partner_code="ats"))
 
 
@@ -171,6 +175,44 @@ def test_a_batch_get_may_be_tunnelled_through_a_post(client: TestClient, acme: C
     assert acme.rows()["APPLY_WITH_LINKEDIN"][0] == IntegrationStatus.requested
 
 
+def _longest_key(app_id: int | None = None, *, context_id: str = "2147483647") -> dict[str, str]:
+    """A key with each part at its longest: the longest type with its tenant type, a customer named by
+    `context_id`, and `dataProvider` ATS or (given an app id) the app's URN."""
+    found = max(TYPES.values(), key=lambda t: len(t.kind.name) + len(t.kind.audience) + len(t.context))
+    return {"integrationContext": f"urn:li:{found.context}:{context_id}", "integrationType": found.kind.name,
+            "tenantType": found.kind.audience,
+            "dataProvider": "ATS" if app_id is None else f"urn:li:developerApplication:{app_id}"}
+
+
+def _encoded_v1_query(keys: list[dict[str, str]]) -> str:
+    """1.0 keys with every value percent-encoded (the longer of the two protocols)."""
+    return "&".join(f"ids[{i}].{name}={quote(value, safe='')}" for i, key in enumerate(keys)
+                    for name, value in key.items())
+
+
+def test_a_whole_batch_with_the_ats_data_provider_fits_in_a_url(client: TestClient, acme: Customer):
+    """As the API docs say: MAX_KEYS keys of a ten-digit customer, in either protocol, within MAX_URL_BYTES."""
+    keys = [_longest_key()] * restli.MAX_KEYS
+    for base in (URL, "/rest/atsIntegrations"):
+        for query in (_encoded_v1_query(keys), v2_query(*keys)):
+            target = f"{base}?{query}"
+            assert len(target.encode()) <= MAX_URL_BYTES, len(target)
+            answer = client.get(target, headers={**acme.token(), "LinkedIn-Version": "202401"})
+            assert answer.status_code == 200 and answer.json()["results"] == {}, answer.text
+
+
+def test_a_whole_batch_of_the_longest_keys_fits_in_a_tunnelled_query(client: TestClient, acme: Customer):
+    """As the API docs say: MAX_KEYS keys with every part at its longest, within MAX_TUNNELLED characters."""
+    acme.request("APPLY_WITH_LINKEDIN")
+    keys = [_longest_key(acme.app_id, context_id="A" * 64)] * (restli.MAX_KEYS - 1) + [acme.key()]
+    for query in (_encoded_v1_query(keys), v2_query(*keys)):
+        assert len(query) <= MAX_TUNNELLED, len(query)
+        answer = client.post(URL, headers={**acme.token(), "X-HTTP-Method-Override": "GET",
+                                           "Content-Type": "application/x-www-form-urlencoded"}, content=query)
+        assert answer.status_code == 200 and list(answer.json()["results"].values()) == [
+            {"onboardingStatus": "REQUESTED"}], answer.text
+
+
 # --- the seed's first table: Enable Customer Integrations ----------------------------------------------------
 
 
@@ -209,18 +251,22 @@ def test_body_keys_must_match_the_query_keys(client: TestClient, acme: Customer)
 
 
 @pytest.mark.parametrize("where", ["query", "body", "both"])
-def test_incomplete_key_parts(client: TestClient, acme: Customer, where: str):
-    acme.request("APPLY_WITH_LINKEDIN")
-    full = acme.key()
-    partial = {k: v for k, v in full.items() if k != "tenantType"}
-    query = v1_query(partial if where in ("query", "both") else full)
-    body = {"entities": {v1_key(partial if where in ("body", "both") else full): _patch()}}
-    answer = client.post(f"{URL}?{query}", headers={**acme.token(), **PATCH}, json=body)
-    if where == "body":  # the query's key is whole: the body's is another key
-        assert answer.status_code == 400 and answer.json()["message"].startswith("Batch request mismatch")
-    else:
+@pytest.mark.parametrize("protocol", ["1.0", "2.0"])
+def test_a_key_with_a_part_missing_is_incomplete_on_either_side(client: TestClient, acme: Customer, where: str,
+                                                               protocol: str):
+    """Whichever side lacks a part, before the two sides are compared: the incomplete key is not the other
+    side's (a comparison would call it a mismatch)."""
+    acme.request("APPLY_WITH_LINKEDIN", "APPLY_CONNECT")
+    token, whole, before = acme.token(), acme.key(), dump(acme.rt)
+    query_of, key_of = (v1_query, v1_key) if protocol == "1.0" else (v2_query, v2_key)
+    for part in ("integrationContext", "integrationType", "tenantType", "dataProvider"):
+        partial = {k: v for k, v in acme.key("APPLY_CONNECT").items() if k != part}
+        query = query_of(partial if where in ("query", "both") else whole)
+        body = {"entities": {key_of(partial if where in ("body", "both") else whole): _patch()}}
+        answer = client.post(f"{URL}?{query}", headers={**token, **PATCH, "X-RestLi-Protocol-Version": protocol},
+                             json=body)
         _error(answer, 400, "Integration key parts are incomplete")
-    assert acme.rows()["APPLY_WITH_LINKEDIN"] == (IntegrationStatus.requested, None)
+    assert dump(acme.rt) == before, "a refused enable call wrote something"
 
 
 def test_a_parent_token_may_not_enable(client: TestClient, acme: Customer, parent: dict[str, str]):

@@ -120,8 +120,8 @@ def _token(base: str, client_id: str, client_secret: str) -> str:
 def _provision(server: Server, origins: list[str]) -> dict:
     """Step 1: the partner's parent app provisions the customer's app."""
     run_cli(server.env, "partners", "create", "acme-ats", "--name", "Acme ATS")
-    parent = json.loads(run_cli(server.env, "clients", "create", "--partner", "acme-ats", "--scopes",
-                                "LinkedIn.Provisioning", "--json").stdout)
+    parent = json.loads(run_cli(server.env, "clients", "create", "--partner", "acme-ats", "--tenant", "218",
+                                "--scopes", "LinkedIn.Provisioning", "--json").stdout)  # tenant 218 uses acme-ats
     token = _token(server.base_url, parent["client_id"], parent["client_secret"])
     created = httpx.post(f"{server.base_url}/v2/provisionedApplications", headers={"Authorization": f"Bearer {token}"},
                          json={"uniqueForeignId": "acme-218", "name": "Acme ATS", "tenantId": 218,

@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 from hireport.kit.runtime import Runtime
 from hireport.models import PartnerApp
 from tests import factories
+from tests.console.world import dump
 from tests.factories import Credentials
 
 APPS = "/v2/provisionedApplications"
@@ -28,12 +29,12 @@ def _bearer(client: TestClient, app: Credentials) -> dict[str, str]:
 
 @pytest.fixture
 def parents(runtime: Runtime, client: TestClient) -> tuple[dict[str, str], dict[str, str]]:
-    """Two partners' parent apps, as bearer headers; tenants 218 and 219 exist."""
+    """Two partners' parent apps, as bearer headers: `ats`, which tenant 218 uses, and `rival`, which 219 uses."""
     factories.tenant(runtime, 218)
     factories.tenant(runtime, 219, name="Other")
     headers = []
-    for code in ("ats", "rival"):
-        factories.partner(runtime, code)
+    for code, tenant in (("ats", 218), ("rival", 219)):
+        factories.partner(runtime, code, tenants=(tenant,))
         headers.append(_bearer(client, factories.client(runtime, "LinkedIn.Provisioning", partner_code=code)))
     return headers[0], headers[1]
 
@@ -85,7 +86,7 @@ def test_a_foreign_id_is_unique_per_partner(client: TestClient, parents, runtime
     assert client.post(APPS, json=_app(), headers=parent).status_code == 201
     again = client.post(APPS, json=_app(name="Another"), headers=parent)
     assert again.status_code == 409 and set(again.json()) == SHAPE
-    assert client.post(APPS, json=_app(), headers=rival).status_code == 201, "another partner's key space"
+    assert client.post(APPS, json=_app(tenantId=219), headers=rival).status_code == 201, "another partner's keys"
     assert _count(runtime) == 2
 
 
@@ -107,7 +108,6 @@ def test_a_foreign_id_is_unique_per_partner(client: TestClient, parents, runtime
     ({"validJsSdkDomains": ["https://a.example.com,https://b.example.com"]}, "validJsSdkDomains"),
     ({"oauth2AuthorizedCallbackUrls": ["http://ats.example.com/callback"]}, "oauth2AuthorizedCallbackUrls"),
     ({"oauth2AuthorizedCallbackUrls": ["https://ats.example.com/cb#x"]}, "oauth2AuthorizedCallbackUrls"),
-    ({"tenantId": 999}, "tenantId"),
     ({"surprise": 1}, "surprise"),
 ])
 def test_every_rule_of_a_new_app_is_enforced(client: TestClient, parents, runtime: Runtime, fields, word):
@@ -117,6 +117,19 @@ def test_every_rule_of_a_new_app_is_enforced(client: TestClient, parents, runtim
     assert set(answer.json()) == SHAPE and answer.json()["status"] == 400
     assert word in answer.json()["message"], answer.text
     assert _count(runtime) == 0
+
+
+@pytest.mark.parametrize("tenant_id", [218, 999], ids=["another-partners-customer", "no-such-customer"])
+def test_a_partner_provisions_only_for_a_customer_that_uses_it(client: TestClient, parents, runtime: Runtime,
+                                                               tenant_id: int):
+    _, rival = parents  # tenant 218 uses only `ats`
+    before = dump(runtime)
+    answer = client.post(APPS, json=_app(tenantId=tenant_id), headers=rival)
+    assert answer.status_code == 403 and answer.json() == {  # the same words whether the customer exists or not
+        "message": f"customer (tenant) {tenant_id} does not use this partner: it may provision no app there",
+        "serviceErrorCode": 100, "status": 403}
+    assert dump(runtime) == before, "a refused provisioning wrote something"
+    assert client.post(APPS, json=_app(tenantId=219), headers=rival).status_code == 201, "its own customer"
 
 
 def test_only_a_parent_app_may_provision(client: TestClient, parents, runtime: Runtime):
@@ -164,16 +177,16 @@ def test_a_refused_partial_update_changes_nothing(client: TestClient, parents, b
     assert found["elements"][0]["validJsSdkDomains"] == ["https://ats.example.com", "http://127.0.0.1:8080"]
 
 
-def test_another_partners_app_or_an_unknown_key_is_not_found(client: TestClient, parents):
+def test_another_partners_app_or_an_unknown_key_is_not_found(client: TestClient, parents, runtime: Runtime):
     parent, rival = parents
     key = client.post(APPS, json=_app(), headers=parent).json()["key"]
+    before = dump(runtime)
     change = {"patch": {"$set": {"name": "Taken over"}}}
     for headers, target in ((rival, key), (parent, key + "9"), (parent, "urn:li:developerApplication:0"),
                             (parent, "urn:li:organization:1"), (parent, "1")):
         answer = client.post(f"{APPS}/{target}", headers=headers, json=change)
         assert answer.status_code == 404 and set(answer.json()) == SHAPE, (target, answer.text)
-    assert client.get(APPS, params={**FINDER, "uniqueForeignId": "customer-218"}, headers=parent).json()[
-        "elements"][0]["name"] == "Acme ATS - Acme"
+    assert dump(runtime) == before
 
 
 def test_the_finder_needs_its_name(client: TestClient, parents):

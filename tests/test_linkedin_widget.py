@@ -29,7 +29,7 @@ def app_key(runtime: Runtime, client: TestClient) -> tuple[str, int]:
     """A customer app (tenant 218) that lists ORIGIN; its client_id (the plugin's api_key) and its id."""
     factories.tenant(runtime, 218)
     factories.tenant(runtime, 219, name="Other")
-    factories.partner(runtime, "ats")
+    factories.partner(runtime, "ats", tenants=(218,))
     parent = factories.client(runtime, "LinkedIn.Provisioning", partner_code="ats")
     token = client.post("/oauth/v2/accessToken", data={"grant_type": "client_credentials",
                                                        "client_id": parent.client_id,

@@ -4,7 +4,6 @@ the database."""
 
 import asyncio
 import re
-import time
 from collections.abc import Iterator
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -17,9 +16,11 @@ from hireport.app import build_runtime, create_app
 from hireport.delivery.transports import SmtpTransport
 from hireport.delivery.worker import DeliveryWorker
 from hireport.kit.clock import FrozenClock
+from hireport.kit.counters import ProcessCounters
+from hireport.kit.errors import RateLimited
 from hireport.kit.runtime import Runtime
 from hireport.models import Account, Base, BrowserSession, Message, PasswordReset, RefreshToken, Role
-from hireport.services import accounts
+from hireport.services import accounts, signin
 from hireport.settings import Settings
 from hireport.web.people import PRESESSION_COOKIE, SESSION_COOKIE
 from tests import factories
@@ -169,31 +170,57 @@ def test_a_disabled_account_is_signed_out(client: TestClient, ana: int, runtime:
 
 
 @pytest.fixture
-def throttled(settings: Settings) -> Iterator[Runtime]:
-    rt = build_runtime(settings.model_copy(update={"signin_limit_account": "3 per 2 seconds",
-                                                   "signin_limit_address": "5 per 2 seconds"}))
+def throttled(settings: Settings, clock: FrozenClock) -> Iterator[Runtime]:
+    """The limits count by the test's clock: only the test moves their windows, however slow the machine."""
+    rt = build_runtime(settings.model_copy(update={"signin_limit_account": "3/minute",
+                                                   "signin_limit_address": "5/hour"}), clock=clock)
     yield rt
     rt.db.dispose()
 
 
-def test_sign_in_is_throttled_per_account_then_lets_the_account_in_after_the_window(throttled: Runtime, ana: int):
+def test_sign_in_is_throttled_per_account_then_lets_the_account_in_after_the_window(throttled: Runtime, ana: int,
+                                                                                     clock: FrozenClock):
     with TestClient(create_app(throttled)) as client:
-        for _ in range(3):
+        assert sign_in(client, password="guess guess guess").status_code == 400
+        clock.advance(20)
+        for _ in range(2):
             assert sign_in(client, password="guess guess guess").status_code == 400
         refused = sign_in(client)  # even the right password, until the window has passed
         assert refused.status_code == 429
         assert alert(refused.text) == "Too many sign-in attempts. Wait a minute, then try again."
         assert SESSION_COOKIE not in client.cookies
-        time.sleep(2.1)  # the window of this test's limit (`limits` counts in wall time)
+        clock.advance(39)
+        assert sign_in(client).status_code == 429, "the window has not passed yet"
+        clock.advance(1)
         assert sign_in(client).status_code == 303
 
 
-def test_sign_in_is_throttled_per_client_address(throttled: Runtime, ana: int):
+def test_sign_in_is_throttled_per_client_address(throttled: Runtime, ana: int, clock: FrozenClock):
     with TestClient(create_app(throttled)) as client:
         for n in range(5):
             assert sign_in(client, email=f"nobody{n}@example.com").status_code == 400
         assert sign_in(client).status_code == 429
         assert "nobody" not in alert(sign_in(client, email="who@example.com").text)
+        clock.advance(3599)
+        assert sign_in(client).status_code == 429, "the address's window is an hour, not the account's minute"
+        clock.advance(1)
+        assert sign_in(client).status_code == 303
+
+
+def test_a_refused_attempt_is_told_when_the_limit_that_refused_lets_it_through():
+    clock = FrozenClock()
+    throttle = signin.Throttle(ProcessCounters(clock), per_account="2/minute", per_address="3/hour")
+    throttle.attempt(email=EMAIL, address="192.0.2.1")
+    clock.advance(15)
+    throttle.attempt(email=EMAIL, address="192.0.2.1")
+    with pytest.raises(RateLimited) as by_account:
+        throttle.attempt(email=EMAIL, address="192.0.2.1")
+    assert by_account.value.headers == {"Retry-After": "45"}, "when the first attempt leaves the minute"
+    clock.advance(45)
+    throttle.attempt(email=EMAIL, address="192.0.2.1")
+    with pytest.raises(RateLimited) as by_address:
+        throttle.attempt(email="someone@example.com", address="192.0.2.1")
+    assert by_address.value.headers == {"Retry-After": str(3600 - 60)}, "when the first leaves the hour"
 
 
 def test_every_page_carries_the_security_headers(client: TestClient, ana: int):
@@ -304,8 +331,6 @@ def test_the_management_api_reads_mail_to_a_person(client: TestClient, ana: int,
 
 
 def test_a_reset_link_expires(client: TestClient, ana: int, runtime: Runtime, clock: FrozenClock):
-    from hireport.services import signin
-
     with runtime.db.transaction() as session:
         throttle = signin.Throttle(runtime.rate_limits, per_account="9/minute", per_address="9/minute")
         signin.request_reset(session, throttle, EMAIL, address="127.0.0.1", link="x/", kek=runtime.kek,

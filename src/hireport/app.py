@@ -1,12 +1,14 @@
 """The ASGI application: every dialect mounted on one app, with request ids, metrics and logs."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from limits.storage import Storage, storage_from_string
 from sqlalchemy import text
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from hireport import __version__, ops
 from hireport.delivery.worker import DeliveryWorker
@@ -16,8 +18,9 @@ from hireport.kit.auth import RecentlyRevoked, TokenAuthority
 from hireport.kit.clock import Clock
 from hireport.kit.counters import ProcessCounters
 from hireport.kit.db import Database
-from hireport.kit.dialect import Dialect, route_rules
+from hireport.kit.dialect import Dialect, path_methods, route_rules
 from hireport.kit.door import Door
+from hireport.kit.errors import MethodNotAllowed, NotFound
 from hireport.kit.invalidation import (
     API_TOKENS,
     OPERATORS,
@@ -30,7 +33,7 @@ from hireport.kit.keys import KeyEncryptionKey, SigningKey
 from hireport.kit.runtime import Runtime
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
-from hireport.kit.web import RuntimeDep, install_error_handlers
+from hireport.kit.web import RuntimeDep, dialect_of, install_error_handlers, request_id_of
 from hireport.services import identity
 from hireport.settings import Settings
 from hireport.web import pages
@@ -50,7 +53,7 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None, db: Databas
                             clock=clock, revoked=RecentlyRevoked(lambda: identity.revoked_client_ids(db, clock=clock)))
     runtime = Runtime(settings=settings, db=db, clock=clock, tokens=tokens, kek=kek,
                       storage=LocalStorage(settings.documents_dir), urls=UrlSigner(kek.derive(b"signed links")),
-                      bus=InvalidationBus(settings.redis_url), rate_limits=rate_limit_storage(settings))
+                      bus=InvalidationBus(settings.redis_url), rate_limits=rate_limit_storage(settings, clock))
     _forget_when_invalidated(runtime)
     return runtime
 
@@ -63,11 +66,12 @@ def _forget_when_invalidated(rt: Runtime) -> None:
     rt.bus.subscribe(TENANT_SETTINGS, lambda tenant_id: rt.confirmed.forget(identity.settings_key(int(tenant_id))))
 
 
-def rate_limit_storage(settings: Settings) -> Storage:
-    """Rate-limit counters in Redis when HIREPORT_REDIS_URL is set (shared by every process), else in memory.
-    A Redis that cannot be reached raises `limits.errors.StorageError` from the limiter."""
+def rate_limit_storage(settings: Settings, clock: Clock) -> Storage:
+    """Rate-limit counters in Redis when HIREPORT_REDIS_URL is set (shared by every process, counting by wall
+    time), else in memory, counting by `clock`. A Redis that cannot be reached raises
+    `limits.errors.StorageError` from the limiter."""
     if not settings.redis_url:
-        return ProcessCounters()
+        return ProcessCounters(clock)
     storage = storage_from_string(settings.redis_url, wrap_exceptions=True, **redis_options())
     if not isinstance(storage, Storage):
         raise ValueError("HIREPORT_REDIS_URL must be a redis:// or rediss:// URL")
@@ -84,7 +88,7 @@ def create_app(runtime: Runtime, dialects: Sequence[Dialect] = DIALECTS) -> Fast
     """One app for every dialect (all of `DIALECTS` unless told): each mounted at its prefix with its docs,
     all behind the door, every error rendered in its dialect's shape."""
     app = FastAPI(title="hireport", version=__version__, docs_url=None, redoc_url=None, openapi_url=None,
-                  lifespan=_lifespan)
+                  lifespan=_lifespan, redirect_slashes=False)  # a path is served as documented, or it is a 404
     app.state.runtime = runtime
     rules = {}
     for dialect in dialects:
@@ -105,9 +109,46 @@ def create_app(runtime: Runtime, dialects: Sequence[Dialect] = DIALECTS) -> Fast
     app.add_api_route("/healthz", _healthz, include_in_schema=False)
     app.add_api_route("/metrics", ops.metrics_endpoint, include_in_schema=False)
     install_error_handlers(app)
+    methods_of = path_methods(app.router.routes)
+    app.add_exception_handler(404, _page_elsewhere(methods_of))
+    app.add_exception_handler(405, _method_not_allowed(methods_of))
     app.add_middleware(Door, runtime=runtime, dialects=dialects, rules=rules)
     app.add_middleware(ops.RequestContextMiddleware)
     return app
+
+
+def _method_not_allowed(served: Callable[[str], frozenset[str]]) -> Callable[[Request, Exception],
+                                                                          Awaitable[Response]]:
+    """A 405 in the request's dialect's shape whose `Allow` names every method the path serves (a static
+    file's keeps its own: GET, HEAD)."""
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        allowed = ", ".join(sorted(served(request.scope["path"])))
+        if not allowed and isinstance(exc, HTTPException):
+            allowed = (exc.headers or {}).get("Allow", "")
+        error = MethodNotAllowed(f"{request.method} is not served at this path, which serves {allowed}",
+                                 headers={"Allow": allowed})
+        return dialect_of(request).respond(error, request_id_of(request))
+
+    return handler
+
+
+def _page_elsewhere(served: Callable[[str], frozenset[str]]) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """A page asked for with a trailing slash it does not have (or without the one it has) is sent to its
+    address (308), as a person typing it expects; anything else not found is a 404 in the dialect's shape (an
+    API serves its documented paths only)."""
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        path = request.scope["path"]
+        other = path[:-1] if path.endswith("/") else path + "/"
+        if (dialect_of(request).pages and request.method == "GET" and not other.startswith("//")
+                and "GET" in served(other)):
+            query = request.scope["query_string"].decode("latin-1")
+            return pages.redirect(other + (f"?{query}" if query else ""), status_code=308)
+        error = NotFound(str(exc.detail) if isinstance(exc, HTTPException) else "Not Found")
+        return dialect_of(request).respond(error, request_id_of(request))
+
+    return handler
 
 
 @asynccontextmanager

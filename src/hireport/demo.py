@@ -265,6 +265,7 @@ def _linkedin(session: Session, runtime: Runtime) -> DemoLinkedIn:
     clock, lifetime = runtime.clock, runtime.settings.token_lifetime
     if session.scalar(select(Partner).where(Partner.code == ATS_PARTNER)) is None:
         identity.create_partner(session, code=ATS_PARTNER, name="Demo ATS Ltd", kind="ats", clock=clock)
+    identity.enable_partner(session, tenant_id=DEMO_TENANT, partner_code=ATS_PARTNER, clock=clock)
     parent = _client(session, clock, ATS_PARENT, [LinkedInScope.provisioning.value], lifetime=lifetime,
                      partner=ATS_PARTNER)
     partner_id = session.scalar(select(Partner.id).where(Partner.code == ATS_PARTNER))
@@ -314,7 +315,7 @@ def _create_data(session: Session, runtime: Runtime) -> None:
     clock, rng = runtime.clock, random.Random(DEMO_TENANT)
     identity.create_tenant(session, tenant_id=DEMO_TENANT, name="Acme Health (demo)", clock=clock)
     if session.scalar(select(Partner).where(Partner.code == DEMO_PARTNER)) is None:
-        identity.create_partner(session, code=DEMO_PARTNER, name="BG Checks Pty Ltd", kind="background_check",
+        identity.create_partner(session, code=DEMO_PARTNER, name="BG Checks Pty Ltd", kind=checks.PROVIDER_KIND,
                                 clock=clock)
     identity.enable_partner(session, tenant_id=DEMO_TENANT, partner_code=DEMO_PARTNER, clock=clock)
     caller = Caller.operator(DEMO_TENANT)

@@ -3,9 +3,10 @@
 The HTTP server is granian: it bounds what one client can make a process hold before hireport's own code
 runs. A request head is read within `HIREPORT_HEADER_TIMEOUT` seconds into a buffer of at most
 `HEAD_BUFFER_BYTES` (longer ones are refused with a 431 as they arrive, at a cost in proportion to what was
-read), and each process holds at most `HIREPORT_MAX_CONNECTIONS` connections at once (granian's backpressure:
-a connection waiting for its head, or idle between two requests, counts until the header timeout closes it). The body's own bounds
-are the door's (`hireport.kit.body`). Measured against uvicorn in `bench/servers.py`.
+read), and each process holds at most `HIREPORT_MAX_CONNECTIONS` connections at once (granian's
+backpressure: a connection waiting for its head, or idle between two requests, counts until the header timeout
+closes it). The body's own bounds are the door's (`hireport.kit.body`). Measured against uvicorn in
+`bench/servers.py`.
 """
 
 import gc

@@ -184,6 +184,9 @@ def test_a_recruiter_orders_a_background_check(world: World):
     before = dump(world.rt)
     unknown = recruiter.post(f"/console/{A}/applications/{application}/checks", {"partner": "zz", "package_code": "X"})
     assert unknown.status_code == 404 and "does not use a provider" in unknown.text
+    assert 'value="ats"' not in page and 'value="bg"' in page, "only providers of checks are offered"
+    ats = recruiter.post(f"/console/{A}/applications/{application}/checks", {"partner": "ats", "package_code": "X"})
+    assert ats.status_code == 404 and "does not use a provider" in ats.text, "the tenant's ATS checks nothing"
     blank = recruiter.post(f"/console/{A}/applications/{application}/checks", {"partner": "bg", "package_code": " "})
     assert blank.status_code == 400 and "package code" in blank.text
     assert dump(world.rt) == before

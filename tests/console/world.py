@@ -87,9 +87,11 @@ def build(rt: Runtime, http: TestClient) -> World:
 
 
 def partner_app(rt: Runtime, tenant: int, admin_email: str) -> None:
-    """An app partner `ats` provisioned for the tenant, with Apply with LinkedIn requested by its admin."""
+    """An app partner `ats` provisioned for the tenant (which uses it), with Apply with LinkedIn requested by
+    its admin."""
     mark = f"{SECRET} " if tenant == B else ""
     with rt.db.transaction() as s:
+        identity.enable_partner(s, tenant_id=tenant, partner_code="ats", clock=rt.clock)
         partner = s.scalar(select(Partner.id).where(Partner.code == "ats"))
         assert partner is not None
         app = partner_apps.provision(s, Caller(client_id="parent", partner_id=partner), tenant_id=tenant,

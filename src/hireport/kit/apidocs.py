@@ -17,6 +17,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute
 
 from hireport.kit.dialect import PUBLIC, Dialect
+from hireport.kit.door import MAX_HEADER_BYTES, MAX_HEADERS, MAX_URL_BYTES
 
 ASSETS = "/_docs"
 _STATIC = Path(fastapi_offline.__file__).parent / "static"
@@ -26,9 +27,11 @@ _DESCRIPTIONS = {
     401: "No credential, or a bad, malformed or expired one",
     403: "The credential (or the signed link) may not do this",
     404: "No such record for this caller",
+    408: "The body did not arrive in time: it paused longer than the server waits, or took too long in all",
     409: "Refused by a rule of the record's state",
     413: "The body is larger than this endpoint takes (refused before it is read)",
-    431: "Too many or too large request headers",
+    414: f"The path and query together are longer than {MAX_URL_BYTES // 1024} KiB",
+    431: f"More than {MAX_HEADERS} request headers, or more than {MAX_HEADER_BYTES // 1024} KiB of them",
     500: "A fault of hireport's, logged with the request id",
 }
 _WRITES = frozenset({"post", "put", "patch", "delete"})
@@ -85,9 +88,9 @@ def document(dialect: Dialect, routes: list[BaseRoute]) -> dict[str, Any]:
                 operation["security"] = [{scheme: []} for scheme in dialect.security_schemes]
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
-            statuses = {400, 413, 431, 500, *dialect.error_statuses}
+            statuses = {400, 413, 414, 431, 500, *dialect.error_statuses}
             records = dialect.authenticate is not None  # the token service keeps no records of a caller's
-            if records and ("{" in path or method in _WRITES):  # an id in the path, or one the body names
+            if records and dialect.not_found and ("{" in path or method in _WRITES):  # an id in the path, or the body
                 statuses.add(404)
             if not public:
                 statuses |= {401, 403}
@@ -95,6 +98,8 @@ def document(dialect: Dialect, routes: list[BaseRoute]) -> dict[str, Any]:
                 statuses.add(403)  # a signed link is its own credential
             if records and method in _WRITES:
                 statuses.add(409)
+            if "requestBody" in operation:
+                statuses.add(408)
             for status in sorted(statuses):
                 responses.setdefault(str(status), {
                     "description": _DESCRIPTIONS.get(status, "Refused"),

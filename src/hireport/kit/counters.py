@@ -7,15 +7,17 @@ expire as they are used instead: a key's hits are a queue of timestamps, oldest 
 window whenever the key is touched, never longer than the limit; keys untouched for a whole window are
 swept at most once a minute. Memory is bounded by the keys (tokens, e-mails, addresses) seen in the
 last window times their limits.
+
+Time is the runtime's `Clock` (`hireport.kit.clock`), so a test moves a window by moving its clock.
 """
 
 import threading
-import time
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from limits.storage import MovingWindowSupport, Storage
+
+from hireport.kit.clock import Clock
 
 SWEEP_EVERY = 60.0  # seconds between sweeps of keys whose window has passed
 
@@ -37,19 +39,23 @@ class ProcessCounters(Storage, MovingWindowSupport):
 
     STORAGE_SCHEME = None
 
-    def __init__(self, now: Callable[[], float] = time.time) -> None:
+    def __init__(self, clock: Clock) -> None:
         super().__init__()
-        self._now = now
+        self._clock = clock
         self._windows: dict[str, _Window] = {}
         self._lock = threading.Lock()
-        self._swept = now()
+        self._swept = self.now()
+
+    def now(self) -> float:
+        """The time the windows count by (seconds since the epoch): the clock's."""
+        return self._clock.now().timestamp()
 
     @property
     def base_exceptions(self) -> type[Exception]:
         return ValueError
 
     def acquire_entry(self, key: str, limit: int, expiry: int, amount: int = 1) -> bool:
-        now = self._now()
+        now = self.now()
         with self._lock:
             self._sweep(now)
             window = self._windows.get(key)
@@ -63,7 +69,7 @@ class ProcessCounters(Storage, MovingWindowSupport):
 
     def get_moving_window(self, key: str, limit: int, expiry: int) -> tuple[float, int]:
         """(the oldest hit still in the window, the hits in it); (now, 0) for none."""
-        now = self._now()
+        now = self.now()
         with self._lock:
             window = self._windows.get(key)
             hits = window.trim(now) if window is not None else None

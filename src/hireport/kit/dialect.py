@@ -72,6 +72,7 @@ class Dialect:
     security_schemes: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     docs_prefix: str | None = None             # where /openapi.json, /docs, /redoc live (default: prefix)
     error_statuses: tuple[int, ...] = ()       # statuses this dialect adds to every operation (e.g. 429)
+    not_found: bool = True                     # False: a record a request names that is not there is a 400
     setup: Callable[[Runtime], None] | None = None  # per-runtime state, e.g. a rate limiter
     pages: bool = False                        # pages for people (HTML), not an API: no API docs
 
@@ -130,6 +131,17 @@ def api_routes(routes: list[Any]) -> list[tuple[str, APIRoute]]:
     """Every API route below `routes` (included routers flattened), with its full path."""
     return [(str(context.path), context.original_route) for context in iter_route_contexts(routes)
             if isinstance(context.original_route, APIRoute)]
+
+
+def path_methods(routes: list[Any]) -> Callable[[str], frozenset[str]]:
+    """What a path serves: the methods of every API route below `routes` that matches it (the router, finding
+    none that serves the request's method, names only the methods of the first route that matched)."""
+    patterns = [(compile_path(path)[0], frozenset(route.methods or ())) for path, route in api_routes(routes)]
+
+    def served(path: str) -> frozenset[str]:
+        return frozenset(method for pattern, methods in patterns if pattern.match(path) for method in methods)
+
+    return served
 
 
 def route_rules(routes: list[Any]) -> list[RouteRule]:

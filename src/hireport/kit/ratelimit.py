@@ -1,7 +1,14 @@
 """Requests per credential in a moving window (the `limits` library), counted in the runtime's storage: in
-memory (this process) or in Redis (every process). A dialect that limits its callers keeps one `Limiter`."""
+memory (this process) or in Redis (every process). A dialect that limits its callers keeps one `Limiter`.
 
+In memory the windows count by the runtime's clock (`ProcessCounters`), so tests move them by moving the
+clock. In Redis they count by wall time: `limits` stamps each hit with the calling host's `time.time()`
+and Redis expires the keys on its own clock; the counters are shared by every process, so no injected clock
+could move them."""
+
+import math
 import time
+from collections.abc import Callable
 
 import structlog
 from limits import parse
@@ -28,6 +35,7 @@ class Limiter:
         self.namespace = namespace
         self.refusal = refusal  # what a refused caller reads ({rate}: the limit)
         self.in_memory = isinstance(storage, ProcessCounters)  # else every hit is a network round trip
+        self._now = counting_time(storage)
         self._limiter = MovingWindowRateLimiter(storage)
 
     def hit(self, key: str) -> dict[str, str]:
@@ -40,6 +48,16 @@ class Limiter:
         headers = {"X-RateLimit-Limit": str(self.item.amount), "X-RateLimit-Remaining": str(max(remaining, 0)),
                    "X-RateLimit-Reset": str(int(reset))}
         if not allowed:
-            retry = {"Retry-After": str(max(1, int(reset - time.time()) + 1))}
+            retry = {"Retry-After": str(seconds_until(reset, self._now()))}
             raise RateLimited(self.refusal.format(rate=self.item), headers={**headers, **retry})
         return headers
+
+
+def counting_time(storage: Storage) -> Callable[[], float]:
+    """The time `storage`'s windows count by: the runtime's clock in memory, the wall clock in Redis."""
+    return storage.now if isinstance(storage, ProcessCounters) else time.time
+
+
+def seconds_until(reset: float, now: float) -> int:
+    """A Retry-After: whole seconds until a window's oldest hit leaves it (at least 1)."""
+    return max(1, math.ceil(reset - now))

@@ -27,7 +27,7 @@ class Runtime:
     storage: LocalStorage
     urls: UrlSigner
     bus: InvalidationBus  # tells every process what a change makes stale (see `hireport.kit.invalidation`)
-    rate_limits: Storage  # every rate limit's counters: in memory, or in Redis (shared by every process)
+    rate_limits: Storage  # every rate limit's counters: in memory (by `clock`), or in Redis (every process's)
     confirmed: RecentlyConfirmed = field(init=False)
     state: dict[str, Any] = field(default_factory=dict)  # what a dialect keeps for the runtime's life
 

@@ -16,7 +16,10 @@ from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.query import Query
 from hireport.kit.tenancy import bound, get_scoped, prepared, prepared_update, scoped
 from hireport.models import Applicant, Application, BackgroundCheck, CheckStatus, Job, Partner, TenantPartner
+from hireport.services import identity
 from hireport.services.check_status import ALLOWED, REQUIRED, WITH_RESULTS
+
+PROVIDER_KIND = "background_check"  # the partners that run checks (`hireport partners create --kind`)
 
 POLL_LIMIT = 5
 LEASE_SECONDS = 30  # long enough to claim five checks, short enough that a dead poller's come back soon
@@ -90,12 +93,17 @@ _LEASE = Query(prepared_update(BackgroundCheck).where(BackgroundCheck.id.in_(_DU
                .values(leased_until=bindparam("until")).returning(BackgroundCheck.id))
 
 
+def providers(session: Session, tenant_id: int) -> list[Partner]:
+    """The background-check providers the tenant uses (a tenant's other partners, an ATS, check nothing)."""
+    return [p for p in identity.tenant_partners(session, tenant_id) if p.kind == PROVIDER_KIND]
+
+
 def order(session: Session, caller: Caller, *, application_id: int, partner_code: str, package_code: str,
           clock: Clock, package_name: str | None = None) -> BackgroundCheck:
-    """Order a check on an application from a provider the tenant uses; it starts `pending`."""
+    """Order a check on an application from a background-check provider the tenant uses; it starts `pending`."""
     tenant_id = caller.require_tenant()
     get_scoped(session, Application, caller, application_id, what="application")
-    partner = session.scalar(select(Partner).where(Partner.code == partner_code))
+    partner = session.scalar(select(Partner).where(Partner.code == partner_code, Partner.kind == PROVIDER_KIND))
     if partner is None or session.get(TenantPartner, (tenant_id, partner.id)) is None:
         raise NotFound(f"this tenant does not use a provider {partner_code!r}")
     if not package_code.strip():

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
-from hireport.kit.errors import Conflict, InvalidInput, NotFound
-from hireport.models import OAuthClient, PartnerApp
+from hireport.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hireport.models import OAuthClient, PartnerApp, TenantPartner
 from hireport.services import identity
 
 MAX_NAME, MAX_DESCRIPTION, MAX_FOREIGN_ID = 50, 1000, 255
@@ -50,18 +50,17 @@ class AppView:
 
 def provision(session: Session, caller: Caller, *, tenant_id: int, foreign_id: str, fields: AppFields,
               reserved: tuple[str, ...], clock: Clock) -> Provisioned:
-    """A new app of the calling partner for `tenant_id`, with its credentials (the secret returned once)."""
+    """A new app of the calling partner for `tenant_id`, with its credentials (the secret returned once); only
+    for a tenant that uses the partner (as for its tokens: `identity`), else Forbidden."""
     partner_id = caller.require_partner()
+    if session.get(TenantPartner, (tenant_id, partner_id)) is None:  # an unknown tenant uses no partner either
+        raise Forbidden(f"customer (tenant) {tenant_id} does not use this partner: it may provision no app there")
     if not foreign_id or len(foreign_id) > MAX_FOREIGN_ID:
         raise InvalidInput(f"{{foreign_id}} is required, at most {MAX_FOREIGN_ID} characters", field="foreign_id")
     if fields.name is None or fields.description is None:
         raise InvalidInput("an app needs a {name} and a {description}",
                            field="name" if fields.name is None else "description")
     _check(fields, reserved)
-    try:
-        identity.get_tenant(session, tenant_id)
-    except NotFound:
-        raise InvalidInput(f"there is no customer (tenant) {tenant_id}", field="tenant_id") from None
     if _find(session, partner_id, foreign_id) is not None:
         raise Conflict(f"an app with foreign id {foreign_id!r} already exists")
     client, secret = identity.create_client(session, name=fields.name, scopes=[], tenant_id=tenant_id, clock=clock)

@@ -1,8 +1,10 @@
 """Referrals: a customer (the referrer) registers the people they referred for a subscription product under a
-campaign. The referrer is matched to a customer (by customer number, else e-mail, else phone) or created;
-so is each person referred. Each referral becomes an order; it is unverified until the order is confirmed,
-which credits the referrer the campaign's points exactly once (a cancelled order never credits). A referrer
-ranks the premiums of the campaign's catalogue they would like.
+campaign. A client names the referrer, who is matched to a customer (by customer number, else e-mail, else
+phone) or created; so is each person referred. A signed-in person is only ever a customer provably theirs:
+the one linked to their account, else the unlinked customer with their account's e-mail address, else a
+new one; naming another customer never makes it theirs. Each referral becomes an order; it is unverified
+until the order is confirmed, which credits the referrer the campaign's points exactly once (a cancelled
+order never credits). A referrer ranks the premiums of the campaign's catalogue they would like.
 
 Registrations of one tenant run one at a time (the tenant's row is locked first), so two identical ones at
 once never create the same customer twice, and a retried request (same idempotency key) is answered from
@@ -21,6 +23,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from hireport.kit.tenancy import get_scoped, lock_tenant, scoped, scoped_update
 from hireport.models import (
+    Account,
     Campaign,
     Coupon,
     Customer,
@@ -31,6 +34,7 @@ from hireport.models import (
     Product,
     Referral,
 )
+from hireport.services import accounts
 
 MAX_REFERRALS, MAX_PREFERENCES, MAX_QUANTITY = 100, 50, 1000
 MAX_AMOUNT = Decimal("1000000")
@@ -87,9 +91,8 @@ class Summary:
 
 def register(session: Session, caller: Caller, wanted: Registration, *, clock: Clock,
              account_id: int | None = None) -> list[Referral]:
-    """Record the referrals of `wanted`. With `account_id` (a signed-in person), the customer linked to that
-    account is the referrer and the request's referrer is ignored; without one linked, the referrer is
-    matched or created and linked to the account."""
+    """Record the referrals of `wanted`. With `account_id` (a signed-in person), the referrer is that person's
+    own customer (see `_own_customer`); without, the referrer `wanted` names is matched or created."""
     lock_tenant(session, caller)
     product = _product(session, caller, wanted.product)
     campaign = _campaign(session, caller, wanted.campaign)
@@ -221,7 +224,7 @@ def _product(session: Session, caller: Caller, code: str) -> Product:
 def _campaign(session: Session, caller: Caller, code: str) -> Campaign:
     campaign = session.scalars(scoped(Campaign, caller).where(Campaign.code == code)).one_or_none()
     if campaign is None:
-        raise NotFound(f"no campaign {code[:12]!r}")
+        raise InvalidInput(f"no campaign {code[:12]!r}", field="campaign")
     return campaign
 
 
@@ -277,15 +280,33 @@ def _replace_preferences(session: Session, caller: Caller, customer: Customer, c
 def _referrer(session: Session, caller: Caller, given: Person | None, account_id: int | None,
               clock: Clock) -> Customer:
     if account_id is not None:
-        linked = customer_of_account(session, caller, account_id)
-        if linked is not None:
-            return linked
+        return _own_customer(session, caller, given, account_id, clock)
     if given is None:
         raise InvalidInput("{referrer} is required", field="referrer")
-    referrer = _match_or_create(session, caller, given, clock)
-    if account_id is not None and referrer.account_id is None:
-        referrer.account_id = account_id
-    return referrer
+    return _match_or_create(session, caller, given, clock)
+
+
+def _own_customer(session: Session, caller: Caller, given: Person | None, account_id: int,
+                  clock: Clock) -> Customer:
+    """The customer a signed-in person is: the one linked to their account (`given` ignored); else the first
+    unlinked customer with their account's e-mail address; else a new one made of `given`. Either is linked to
+    the account. A customer number `given` must be that customer's (a new one gets the tenant's next)."""
+    linked = customer_of_account(session, caller, account_id)
+    if linked is not None:
+        return linked
+    email = accounts.get(session, account_id).email
+    own = session.scalars(scoped(Customer, caller).where(Customer.email == email, Customer.account_id.is_(None))
+                          .order_by(Customer.id).limit(1)).first()
+    named = given.customer_number if given else None
+    if named is not None and (own is None or own.customer_number != named):
+        raise InvalidInput(f"customer {named} is not the signed-in user's: only the customer with the user's own "
+                           "e-mail address may be named", field="referrer.customer_number")
+    if own is None:
+        if given is None:
+            raise InvalidInput("{referrer} is required", field="referrer")
+        own = _new_customer(session, caller, given, clock)
+    own.account_id = account_id
+    return own
 
 
 def _match_or_create(session: Session, caller: Caller, person: Person, clock: Clock) -> Customer:
@@ -297,6 +318,11 @@ def _match_or_create(session: Session, caller: Caller, person: Person, clock: Cl
             found = session.scalars(customers.where(column == value).order_by(Customer.id).limit(1)).first()
             if found is not None:
                 return found
+    return _new_customer(session, caller, person, clock)
+
+
+def _new_customer(session: Session, caller: Caller, person: Person, clock: Clock) -> Customer:
+    """A customer made of what a registration gives, with the tenant's next customer number."""
     if not (person.first_name or person.last_name or person.company_name):
         raise InvalidInput("a new customer needs a name", field="name")
     if person.email is None and person.phone is None:
@@ -304,14 +330,15 @@ def _match_or_create(session: Session, caller: Caller, person: Person, clock: Cl
     return _create(session, caller, Person(**{**vars(person), "customer_number": None}), clock)
 
 
-def _create(session: Session, caller: Caller, person: Person, clock: Clock) -> Customer:
+def _create(session: Session, caller: Caller, person: Person, clock: Clock, *,
+            account_id: int | None = None) -> Customer:
     number = person.customer_number
     if number is None:
         last = session.scalars(scoped(Customer, caller).order_by(Customer.customer_number.desc()).limit(1)).first()
         number = (last.customer_number + 1) if last else 10001
     customer = Customer(
-        tenant_id=caller.require_tenant(), customer_number=number,
-        account_id=None, first_name=person.first_name, middle_name=person.middle_name, last_name=person.last_name,
+        tenant_id=caller.require_tenant(), customer_number=number, account_id=account_id,
+        first_name=person.first_name, middle_name=person.middle_name, last_name=person.last_name,
         company_name=person.company_name, department_name=person.department_name, phone=person.phone,
         email=person.email, created_at=clock.now(), **person.address)
     session.add(customer)
@@ -379,23 +406,37 @@ def create_coupon(session: Session, caller: Caller, *, code: str, number: int, p
     return coupon
 
 
-def create_customer(session: Session, caller: Caller, person: Person, *, clock: Clock) -> Customer:
-    """A customer with the number given (or the next one)."""
+def create_customer(session: Session, caller: Caller, person: Person, *, account_id: int | None = None,
+                    clock: Clock) -> Customer:
+    """A customer with the number given (or the next one), who signs in as `account_id` if given."""
+    lock_tenant(session, caller)  # the next number, and the account linked once, even when two create at once
     if person.customer_number is not None and session.scalars(scoped(Customer, caller).where(
             Customer.customer_number == person.customer_number)).first() is not None:
         raise Conflict(f"customer {person.customer_number} already exists")
-    customer = _create(session, caller, person, clock)
-    return customer
+    if account_id is not None:
+        _check_linkable(session, caller, account_id)
+    return _create(session, caller, person, clock, account_id=account_id)
 
 
 def link_account(session: Session, caller: Caller, customer_number: int, account_id: int) -> Customer:
     """The customer a person who signs in is (their "ConnectID")."""
+    lock_tenant(session, caller)
     customer = session.scalars(scoped(Customer, caller).where(Customer.customer_number == customer_number)).first()
     if customer is None:
         raise NotFound(f"customer {customer_number} not found")
+    _check_linkable(session, caller, account_id)
     customer.account_id = account_id
     session.flush()
     return customer
+
+
+def _check_linkable(session: Session, caller: Caller, account_id: int) -> None:
+    """An account a customer may sign in as: one that exists, and no customer's of the tenant yet."""
+    if session.get(Account, account_id) is None:
+        raise InvalidInput(f"no account {account_id}", field="account_id")
+    if customer_of_account(session, caller, account_id) is not None:
+        message = f"account {account_id} is already linked to a customer"
+        raise Conflict(message, details=[{"field": "account_id", "message": message}])
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from hireport.kit.clock import Clock
 from hireport.kit.db import Reader
 from hireport.kit.errors import InvalidInput, RateLimited
 from hireport.kit.keys import KeyEncryptionKey
+from hireport.kit.ratelimit import counting_time, seconds_until
 from hireport.kit.secrets import hash_secret, new_secret
 from hireport.models import (
     Account,
@@ -119,26 +120,29 @@ def csrf_matches(key: bytes, session_token: str, sent: str) -> bool:
 
 class Throttle:
     """Sign-in attempts per account (by the e-mail typed, whether or not it has an account, so a refusal
-    tells nothing) and per client address, in a moving window; counted in `limits`' storage (in memory,
-    or in Redis across processes). Should the storage fail, attempts are let through and a warning logged:
-    the password check still holds."""
+    tells nothing) and per client address, in a moving window; counted in `limits`' storage (in memory, by
+    the runtime's clock, or in Redis across processes: see `hireport.kit.ratelimit`). Should the storage
+    fail, attempts are let through and a warning logged: the password check still holds."""
 
     def __init__(self, storage: Storage, *, per_account: str, per_address: str) -> None:
         self._limiter = MovingWindowRateLimiter(storage)
+        self._now = counting_time(storage)
         self._account, self._address = parse(per_account), parse(per_address)
 
     def attempt(self, *, email: str, address: str, what: str = "sign-in") -> None:
         """Count an attempt at `what` (sign-in, or a password reset: each counted on its own) for the
-        account the e-mail names, however it is spelled, and for the client address."""
+        account the e-mail names, however it is spelled, and for the client address. A refusal's
+        Retry-After is when the limit that refused lets an attempt through."""
+        counted = ((self._account, (what, "account", _account_key(email))), (self._address, (what, "address", address)))
         try:
-            allowed = (self._limiter.hit(self._account, what, "account", _account_key(email))
-                       and self._limiter.hit(self._address, what, "address", address))
+            refused = next(((item, keys) for item, keys in counted if not self._limiter.hit(item, *keys)), None)
+            reset = None if refused is None else self._limiter.get_window_stats(refused[0], *refused[1]).reset_time
         except StorageError:
             log.warning("throttle unavailable; attempt let through", what=what)
             return
-        if not allowed:
+        if reset is not None:
             raise RateLimited(f"Too many {what} attempts. Wait a minute, then try again.",
-                              headers={"Retry-After": str(self._account.get_expiry())})
+                              headers={"Retry-After": str(seconds_until(reset, self._now()))})
 
 
 def _account_key(email: str) -> str:

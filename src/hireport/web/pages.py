@@ -70,9 +70,9 @@ def said(exc: DomainError) -> str:
     return exc.message + (f" ({fields})" if fields else "")
 
 
-def redirect(location: str) -> Response:
-    """See other (after a form: the browser follows with a GET), with the security headers."""
-    return RedirectResponse(location, status_code=303, headers=security_headers())
+def redirect(location: str, status_code: int = 303) -> Response:
+    """See other (after a form: the browser follows with a GET), or another redirect, with the security headers."""
+    return RedirectResponse(location, status_code=status_code, headers=security_headers())
 
 
 def sign_in_url(next_path: str = "") -> str:

@@ -22,7 +22,7 @@ router = APIRouter(prefix="/v1", tags=["Recruitment"])
 ClientMode = Annotated[Caller, Depends(mode(Scope.client, person=False))]
 UserMode = Annotated[Caller, Depends(mode(Scope.user, person=True))]
 Code = Annotated[str, Field(min_length=1, max_length=12)]
-CampaignCode = Annotated[str, Path(min_length=1, max_length=12, description="Campaign code")]
+CampaignCode = Annotated[str, Path(min_length=1, max_length=12, description="Campaign code", examples=["Spring2019"])]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255, description=(
     "A key of yours for this request: a retry with the same key and body gets the first answer and creates "
     "nothing; the same key with another body is a 409"))]
@@ -31,6 +31,9 @@ LongText = Annotated[str, Field(min_length=1, max_length=200)]
 
 
 class Strict(BaseModel):
+    """Refuses a field Connect does not document. (Each number field also says `strict=True`: a JSON number,
+    never `"10"` or `true`.)"""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -48,9 +51,9 @@ PostalCode = Annotated[str, Field(max_length=20, pattern=r"^[0-9A-Za-z -]{2,20}$
 
 class Address(Strict):
     streetAddress: LongText | None = None
-    streetNumber: int | None = Field(default=None, ge=0, le=100_000)
+    streetNumber: int | None = Field(default=None, ge=0, le=100_000, strict=True)
     entrance: Annotated[str, Field(min_length=1, max_length=10)] | None = None
-    floor: int | None = Field(default=None, ge=-10, le=300)
+    floor: int | None = Field(default=None, ge=-10, le=300, strict=True)
     postalCode: PostalCode | None = None
     postalPlace: Text | None = None
     postalAddress: LongText | None = None
@@ -68,16 +71,17 @@ class Recruiter(Strict):
     address: Address | None = None
     phoneNumber: Phone | None = None
     email: Email | None = None
-    customerNumber: int | None = Field(default=None, ge=1, le=2**53)
+    customerNumber: int | None = Field(default=None, ge=1, le=2**53, strict=True)
 
 
 class Recruitment(Strict):
     name: Name | None = None
     address: Address | None = None
     couponCode: Code
-    couponNumber: int = Field(ge=0, le=2**31 - 1)
-    amount: float = Field(ge=0, le=1_000_000, description="In the currency's units, at most two decimals")
-    quantity: int = Field(ge=1, le=referrals.MAX_QUANTITY)
+    couponNumber: int = Field(ge=0, le=2**31 - 1, strict=True)
+    amount: float = Field(ge=0, le=1_000_000, strict=True,
+                          description="In the currency's units, at most two decimals")
+    quantity: int = Field(ge=1, le=referrals.MAX_QUANTITY, strict=True)
     phoneNumber: Phone | None = None
     email: Email | None = None
 
@@ -85,10 +89,24 @@ class Recruitment(Strict):
 class PremiumPreference(Strict):
     companyCode: Annotated[str, Field(min_length=1, max_length=40)]
     product: Annotated[str, Field(min_length=1, max_length=40)]
-    preferenceNumber: int = Field(ge=1, le=1000)
+    preferenceNumber: int = Field(ge=1, le=1000, strict=True)
+
+
+# The examples use the demo's catalogue (`hireport demo`, the seed's own codes): product CO27409, campaign
+# Spring2019 and its premium 468979834/HS3829, coupon Datanews number 1, customer 34272.
+PREFERENCE_EXAMPLE: dict[str, Any] = {"companyCode": "468979834", "product": "HS3829", "preferenceNumber": 1}
+RECRUITED_EXAMPLE: dict[str, Any] = {"name": {"firstName": "Ola", "lastName": "Nordmann"}, "couponCode": "Datanews",
+                                     "couponNumber": 1, "amount": 100, "quantity": 1,
+                                     "email": "ola.nordmann@company.com"}
 
 
 class Registration(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"product": "CO27409", "campaign": "Spring2019", "recruiter": {"customerNumber": 34272},
+         "recruitmentPremiumPreferences": [PREFERENCE_EXAMPLE], "recruitments": [RECRUITED_EXAMPLE]},
+        {"product": "CO27409", "campaign": "Spring2019", "recruitments": [RECRUITED_EXAMPLE],
+         "recruiter": {"name": {"firstName": "Riley", "lastName": "Recruiter"}, "email": "riley@example.com"}}]})
+
     product: Code = Field(description="Product code; a subscription product valid for the campaign")
     campaign: Code = Field(description="Campaign code")
     recruiter: Recruiter | None = None
@@ -104,7 +122,7 @@ class Status(BaseModel):
 class RecruitmentView(BaseModel):
     orderNumber: int
     name: Name
-    amount: Decimal
+    amount: float
     quantity: int
     points: int | None
     registered: str
@@ -122,6 +140,8 @@ class Preferences(BaseModel):
 
 
 class PreferencesIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"recruitmentPremiumPreferences": [PREFERENCE_EXAMPLE]}]})
+
     recruitmentPremiumPreferences: list[PremiumPreference] = Field(max_length=50)
 
 
@@ -137,7 +157,9 @@ def register_as_client(session: DbSession, rt: RuntimeDep, caller: ClientMode, b
 def register_as_user(session: DbSession, rt: RuntimeDep, caller: UserMode, body: Registration,
                      idempotency_key: IdempotencyKey = None) -> Response:
     """If the user is a known customer, they are the recruiter and the request's recruiter is ignored;
-    otherwise the recruiter is matched or created, and linked to the user."""
+    otherwise the unlinked customer with the user's own e-mail address is, or else the recruiter is created
+    from the request. Either is linked to the user. Another customer is never theirs: a `customerNumber`
+    other than their own is a 400, and another's e-mail or phone makes a new customer, not that one."""
     return _register(session, rt, caller, body, account_id=caller.account_id, key=idempotency_key)
 
 

@@ -13,7 +13,7 @@ from hireport.dialects.console.shared import PAGE_SIZE, Cursor, Reader, Recruite
 from hireport.kit.bounds import PageNumber, RowId
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import ApplicationStatus, DocumentOwner
-from hireport.services import applicants, applications, checks, documents, identity, jobs, offers, portal
+from hireport.services import applicants, applications, checks, documents, jobs, offers, portal
 from hireport.services.applications import OrderBy
 from hireport.web.candidates import postman
 from hireport.web.people import CheckedForm
@@ -60,7 +60,7 @@ def application_page(request: Request, member: Reader, session: DbSession, appli
         documents=documents.attached_to(session, caller, DocumentOwner.application, [application.id])[application.id],
         offers=list(zip(offers.views(session, caller, [o.id for o in offer_rows]), offer_rows, strict=True)),
         checks=found_checks, providers=provider_names(session, member.tenant_id, found_checks.items),
-        partners=identity.tenant_partners(session, member.tenant_id),
+        partners=checks.providers(session, member.tenant_id),
         requests=portal.requests_of(session, caller, application.id))
 
 

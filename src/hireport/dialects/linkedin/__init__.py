@@ -17,13 +17,14 @@ changes its customers' apps; any other token is a 403 (`Not enough permissions t
 
 **Provisioning** (`/v2/provisionedApplications`):
 * `POST` `{"uniqueForeignId", "name", "description", "validJsSdkDomains", "oauth2AuthorizedCallbackUrls",
-  "tenantId"}` creates an app for the customer `tenantId` (hireport's field: the tenant the app serves) and
-  answers 201 `{"credentials": {"client_id", "client_secret"}, "key": "urn:li:developerApplication:N"}`, the
-  key also in `x-restli-id`. The secret is shown this once. `name` at most 50 characters and without
-  "LinkedIn"; `description` required; `uniqueForeignId` unique among the partner's apps (409); each of
-  `validJsSdkDomains` an origin (`https://host[:port]`, no path, no trailing slash); callback URLs exact,
-  https (http only to a loopback host). The app's credentials get a token for its customer, and no access
-  to the customer's data until the customer enables an integration.
+  "tenantId"}` creates an app for the customer `tenantId` (hireport's field: the tenant the app serves; one
+  that uses the partner, else 403 and nothing is made) and answers 201 `{"credentials": {"client_id",
+  "client_secret"}, "key": "urn:li:developerApplication:N"}`, the key also in `x-restli-id`. The secret is
+  shown this once. `name` at most 50 characters and without "LinkedIn"; `description` required;
+  `uniqueForeignId` unique among the partner's apps (409); each of `validJsSdkDomains` an origin
+  (`https://host[:port]`, no path, no trailing slash); callback URLs exact, https (http only to a loopback
+  host). The app's credentials get a token for its customer, and no access to the customer's data until the
+  customer enables an integration.
 * `GET ?q=credentialsByUniqueForeignId&uniqueForeignId=X` answers `{"elements": [...], "paging"}` with the app
   (its `client_id`, never its secret), or none.
 * `POST /v2/provisionedApplications/{key}` with `{"patch": {"$set": {...}}}` changes `name`, `description`,
@@ -33,9 +34,11 @@ changes its customers' apps; any other token is a 403 (`Not enough permissions t
 requested in the configuration plugin (`POST`, `X-RestLi-Method: batch_partial_update`), verifies it (`GET`,
 batch get) and sends its settings (`PUT /v2/atsIntegrations/{key}/configurations`, `batch_update`). Keys in
 Rest.li 1.0 (`ids[0].integrationContext=...&ids[0].integrationType=...`) or 2.0
-(`ids=List((dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,...))`); a batch get may be
-tunnelled (`POST`, `X-HTTP-Method-Override: GET`, the query in a form body). Once an integration is enabled
-the app's next token carries what its type grants (see the table in `kinds`), and it cannot be changed again.
+(`ids=List((dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,...))`). A URL holds at most
+16 KiB of path and query (414 past it), a whole batch of 100 keys with `dataProvider:ATS`; a longer batch get
+is tunnelled (`POST`, `X-HTTP-Method-Override: GET`, the query in a form body), as LinkedIn documents it.
+Once an integration is enabled the app's next token carries what its type grants (see the table in `kinds`),
+and it cannot be changed again.
 
 **Errors**: `{"message", "serviceErrorCode", "status"}` (`serviceErrorCode` 65600 for a bad token, 100 for
 missing permissions, else the status).

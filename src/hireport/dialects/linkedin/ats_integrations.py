@@ -39,22 +39,35 @@ NOT_FOUND = "No record found to partial update"
 ENABLED_ALREADY = ("One or more of your update keys are violating update rule : modifying onboarding status for "
                    "already enabled integration is not allowed")
 
+# The examples are the demo's (`hireport demo`): tenant 218, whose admin requested Apply with LinkedIn; its key
+# in Rest.li 2.0, and in 1.0 for a path (where a 2.0 key's structure would be percent-encoded with its values).
+EXAMPLE_KEY = ("(dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A218,integrationType:APPLY_WITH_LINKEDIN,"
+               "tenantType:JOBS)")
+EXAMPLE_PATH_KEY = ("integrationContext=urn%3Ali%3Aorganization%3A218&integrationType=APPLY_WITH_LINKEDIN"
+                    "&tenantType=JOBS&dataProvider=ATS")
 MethodHeader = Annotated[str | None, Header(alias="X-RestLi-Method", max_length=40, description=(
     "The Rest.li method: `batch_get` (or none) for a GET, `batch_partial_update` for a POST, `batch_update` for "
-    "a PUT; any case"))]
+    "a PUT; any case"), examples=["batch_get", "batch_partial_update", "batch_update"])]
 # `ids` is declared for the API docs (and the fuzzer); the routes read it from the raw query (`restli`), where
-# a 2.0 key's values are still percent-encoded
-IdText = Annotated[str, Field(max_length=16_000)]
-Ids = Annotated[list[IdText] | None, Query(max_length=restli.MAX_KEYS, description=(
+# a 2.0 key's values are still percent-encoded. A URL holds at most the door's MAX_URL_BYTES of path and query
+# (16 KiB, else 414): with `dataProvider:ATS`, a whole batch (restli.MAX_KEYS keys) fits in either protocol; a
+# longer query is tunnelled through a POST, its query in the body, as LinkedIn's query tunnelling does.
+MAX_IDS = 16_000  # characters of `ids`: with this resource's path, what a URL holds
+MAX_TUNNELLED = 32_000  # characters of a tunnelled query: a whole batch of keys with every part at its longest
+MAX_CONFIGURATION = 100  # characters of a configuration's name (or of a 2.0 list of them)
+Ids = Annotated[str | None, Query(max_length=MAX_IDS, description=(
     "The keys: `List((dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,integrationType:...,"
     "tenantType:...))` (Rest.li 2.0), or instead `ids[0].integrationContext=...&ids[0].integrationType=...` "
-    "(1.0); read from the raw query"))]
-ConfigurationIds = Annotated[list[IdText] | None, Query(max_length=restli.MAX_KEYS, description=(
-    "The configurations: `ids=CALLBACK_URL&ids=VIEWER_SETTING` (1.0) or `ids=List(CALLBACK_URL,VIEWER_SETTING)` "
-    "(2.0)"))]
+    "(1.0); read from the raw query. A URL holds at most 16 KiB of path and query (414 past it): 100 keys (a "
+    "whole batch) with `dataProvider:ATS`, in either protocol. A longer query goes in the body of a POST with "
+    "`X-HTTP-Method-Override: GET` (LinkedIn's query tunnelling)"), examples=[f"List({EXAMPLE_KEY})"])]
+ConfigurationIds = Annotated[list[Annotated[str, Field(max_length=MAX_CONFIGURATION)]] | None, Query(
+    max_length=restli.MAX_KEYS, description=(
+        "The configurations: `ids=CALLBACK_URL&ids=VIEWER_SETTING` (1.0) or `ids=List(CALLBACK_URL,VIEWER_SETTING)` "
+        "(2.0)"), examples=[["CALLBACK_URL"]])]
 PathKey = Annotated[str, Path(max_length=2000, description=(
     "The integration's key: `(dataProvider:ATS,integrationContext:urn%3Ali%3Aorganization%3A7,...)` (2.0) or "
-    "`integrationContext=...&integrationType=...` (1.0)"))]
+    "`integrationContext=...&integrationType=...` (1.0)"), examples=[EXAMPLE_PATH_KEY])]
 Override = Annotated[str | None, Header(alias="X-HTTP-Method-Override", max_length=10, description=(
     "`GET` to tunnel a batch get through a POST, its query in an `application/x-www-form-urlencoded` body"))]
 
@@ -78,7 +91,8 @@ class EntityPatch(BaseModel):
 
 
 class BatchPatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"entities": {EXAMPLE_KEY: {"patch": {"$set": {"integrationName": "Apply with LinkedIn for Acme Health"}}}}}]})
 
     entities: dict[Annotated[str, Field(max_length=2000)], EntityPatch] = Field(max_length=restli.MAX_KEYS)
 
@@ -97,9 +111,11 @@ class ConfigurationEntity(BaseModel):
 
 
 class BatchConfigurations(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"entities": {"CALLBACK_URL": {"configurationValue": {"string": "https://ats.example.com/linkedin/apply"}}}}]})
 
-    entities: dict[Annotated[str, Field(max_length=100)], ConfigurationEntity] = Field(max_length=restli.MAX_KEYS)
+    entities: dict[Annotated[str, Field(max_length=MAX_CONFIGURATION)], ConfigurationEntity] = Field(
+        max_length=restli.MAX_KEYS)
 
 
 class Status(BaseModel):
@@ -176,8 +192,10 @@ def batch_get(request: Request, session: DbSession, method: MethodHeader = None,
              response_model=BatchUpdated, openapi_extra={"requestBody": {"content": {
                  "application/json": {"schema": _inlined(BatchPatch.model_json_schema())},
                  "application/x-www-form-urlencoded": {"schema": {
-                     "type": "object", "properties": {"ids": {"type": "string", "maxLength": 8000}},
-                     "description": "A tunnelled batch get's query (with X-HTTP-Method-Override: GET)"}}}}})
+                     "type": "object", "properties": {"ids": {"type": "string", "maxLength": MAX_TUNNELLED}},
+                     "description": "A tunnelled batch get's query, too long for a URL (with X-HTTP-Method-Override: "
+                                    "GET): `ids=List(...)` (2.0), or the 1.0 fields `ids[0].integrationContext=...`, "
+                                    "up to 100 keys"}}}}})
 async def batch_partial_update(request: Request, session: DbSession, rt: RuntimeDep, method: MethodHeader = None,
                                override: Override = None, ids: Ids = None) -> Response:
     """`X-RestLi-Method: batch_partial_update`, the keys in the query and the same keys in `entities`, each
@@ -200,11 +218,15 @@ def _enable(request: Request, session: DbSession, rt: RuntimeDep, method: str | 
     checked = [_checked(key, app) for key in keys]
     if not checked:
         raise InvalidInput(INCOMPLETE)
+    # the body's keys are held to the same rules as the query's before the two sides are compared: a key with a
+    # part missing is incomplete, whichever side it is on
+    entities = [(entity, _entity_key(entity), patch) for entity, patch in wanted.entities.items()]
+    for _, key, _ in entities:
+        _checked(key, app)
     by_key = {_identity(key): kind for key, kind in zip(keys, checked, strict=True)}
     names: dict[str, str] = {}
     rendered: dict[tuple[tuple[str, str], ...], str] = {}
-    for entity, patch in wanted.entities.items():
-        key = _entity_key(entity)
+    for entity, key, patch in entities:
         if _identity(key) not in by_key:
             raise InvalidInput(f"Batch request mismatch. Entity key {entity[:300]} not found in the query parameter")
         kind = by_key[_identity(key)]
@@ -370,7 +392,7 @@ def _error(status: int, message: str) -> dict[str, Any]:
 
 
 VersionHeader = Annotated[str | None, Header(alias="LinkedIn-Version", max_length=20,
-                                             description="YYYYMM or YYYYMM.RR")]
+                                             description="YYYYMM or YYYYMM.RR", examples=["202406"])]
 _VERSION = re.compile(r"20[0-9]{2}(0[1-9]|1[0-2])(\.[0-9]{2})?")
 
 

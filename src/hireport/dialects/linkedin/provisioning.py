@@ -112,8 +112,9 @@ class Apps(BaseModel):
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Provision a customer's app")
 def create(body: AppCreate, session: DbSession, rt: RuntimeDep, caller: Creator, response: Response) -> Created:
-    """A new app for the customer `tenantId`: its credentials (the secret only here, once) and its key, also
-    in the `x-restli-id` header. `uniqueForeignId` is unique among your apps (409)."""
+    """A new app for the customer `tenantId`, a customer that uses your partner (else 403): its credentials
+    (the secret only here, once) and its key, also in the `x-restli-id` header. `uniqueForeignId` is unique
+    among your apps (409)."""
     provisioned = partner_apps.provision(
         session, caller, tenant_id=body.tenantId, foreign_id=body.uniqueForeignId, reserved=RESERVED,
         fields=AppFields(name=body.name, description=body.description, widget_origins=body.validJsSdkDomains,

@@ -100,12 +100,12 @@ def create_coupon(body: CouponCreate, session: DbSession, rt: RuntimeDep, caller
 
 @router.post("/customers", status_code=status.HTTP_201_CREATED)
 def create_customer(body: CustomerCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> Created:
+    """A customer (a taken `customer_number` is a 409), who signs in as `account_id` if given: an account that
+    exists (else a 400) and is no other customer's of the tenant (else a 409)."""
     customer = referrals.create_customer(session, caller, Person(
         first_name=body.first_name, last_name=body.last_name, company_name=body.company_name,
         email=body.email.lower() if body.email else None, phone=body.phone,
-        customer_number=body.customer_number), clock=rt.clock)
-    if body.account_id is not None:
-        referrals.link_account(session, caller, customer.customer_number, body.account_id)
+        customer_number=body.customer_number), account_id=body.account_id, clock=rt.clock)
     return Created(id=customer.id)
 
 

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from hireport.dialects.oauth.errors import NO_STORE
-from hireport.dialects.oauth.forms import field, param, read_form
+from hireport.dialects.oauth.forms import field, form_body, param, read_form, text
 from hireport.kit import scopes
 from hireport.kit.web import RuntimeDep
 from hireport.services import authorization, identity
@@ -30,9 +30,29 @@ router = APIRouter(tags=["token service"])
 GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
 _ERROR_CONTENT = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
 _BASIC_401 = {"description": "A wrong client secret sent with HTTP Basic (RFC 6749 5.2)", "content": _ERROR_CONTENT}
+_CLIENT = {"client_id": text("The client's id (or the HTTP Basic user)"),
+           "client_secret": text("The client's secret (or the HTTP Basic password, not both)")}
+TOKEN_FORM = form_body({
+    "grant_type": text("The grant", enum=list(GRANT_TYPES)),
+    **_CLIENT,
+    "scope": text("client_credentials and refresh_token: the scopes asked for, space-separated (default: all the "
+                  "client's, or the refresh token's)"),
+    "instanceId": text("client_credentials: the tenant the token is for (also `instanceid`); a tenant's client may "
+                       "leave it out, a partner's client names a tenant that uses the partner"),
+    "code": text("authorization_code: the code the person's consent gave"),
+    "redirect_uri": text("authorization_code: the redirect URI the code was asked for with"),
+    "code_verifier": text("authorization_code: the PKCE verifier of the code's S256 challenge"),
+    "refresh_token": text("refresh_token: the refresh token"),
+}, required=["grant_type"])
+REVOCATION_FORM = form_body({
+    "token": text("The refresh token to revoke"),
+    "token_type_hint": text("Not needed (RFC 7009): accepted and not read"),
+    **_CLIENT,
+}, required=["token"])
 
 
-@router.post("/connect/token", summary="Access token (public endpoint)", responses={401: _BASIC_401})
+@router.post("/connect/token", summary="Access token (public endpoint)", responses={401: _BASIC_401},
+             openapi_extra=TOKEN_FORM)
 async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
     """`grant_type=client_credentials`: a 300-second RS256 access token bound to a tenant (`instanceId`).
     `authorization_code` (`code`, `redirect_uri`, `code_verifier`) and `refresh_token` (`refresh_token`,
@@ -80,7 +100,8 @@ async def token(request: Request, rt: RuntimeDep) -> JSONResponse:
              response_class=Response,
              responses={200: {"description": "Revoked, or not a token this client holds: the answer is the same",
                               "content": None},
-                        401: _BASIC_401})
+                        401: _BASIC_401},
+             openapi_extra=REVOCATION_FORM)
 async def revocation(request: Request, rt: RuntimeDep) -> Response:
     """Revoke a refresh token (`token`; `token_type_hint` is not needed) and every token of its family. The
     client authenticates as at `/connect/token`. A token it does not hold is answered 200 like any other;

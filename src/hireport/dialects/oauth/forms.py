@@ -1,5 +1,8 @@
-"""The forms the token service reads (`application/x-www-form-urlencoded`), with RFC 6749's rules."""
+"""The forms the token service reads (`application/x-www-form-urlencoded`), with RFC 6749's rules, and how
+the API docs declare them."""
 
+from collections.abc import Sequence
+from typing import Any
 from urllib.parse import unquote_plus
 
 from fastapi import Request
@@ -9,6 +12,20 @@ from hireport.services.identity import GrantError, TokenRequestError
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FIELDS = 1000  # as Starlette allows
+
+
+def form_body(fields: dict[str, dict[str, Any]], *, required: Sequence[str] = ()) -> dict[str, Any]:
+    """The `openapi_extra` that documents a route's form (its fields, name -> JSON schema): the route reads the
+    form itself (`read_form`), so the API docs have it only from here."""
+    schema: dict[str, Any] = {"type": "object", "properties": fields}
+    if required:
+        schema["required"] = list(required)
+    return {"requestBody": {"required": True, "content": {FORM_TYPE: {"schema": schema}}}}
+
+
+def text(description: str, **schema: Any) -> dict[str, Any]:
+    """A form field's schema: a string."""
+    return {"type": "string", "description": description, **schema}
 
 
 async def read_form(request: Request) -> FormData:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 
 from hireport.dialects.oauth.errors import NO_STORE
-from hireport.dialects.oauth.forms import param, read_form
+from hireport.dialects.oauth.forms import form_body, param, read_form, text
 from hireport.kit.dialect import PUBLIC
 from hireport.kit.web import RuntimeDep
 from hireport.services import identity
@@ -28,6 +28,13 @@ _ERRORS: dict[int | str, dict[str, Any]] = {status: {"description": text, "conte
     "schema": {"$ref": "#/components/schemas/ErrorBody"}}}}
            for status, text in ((400, "A missing or invalid field, or a token this server did not give this client"),
                                 (401, "Unknown client, or wrong client secret"))}
+
+
+_APP = {"client_id": text("The app's client id"), "client_secret": text("The app's client secret")}
+TOKEN_FORM = form_body({"grant_type": text("The grant", enum=["client_credentials"]), **_APP},
+                       required=["grant_type", "client_id", "client_secret"])
+INTROSPECTION_FORM = form_body({"token": text("One of the app's own access tokens"), **_APP},
+                               required=["token", "client_id", "client_secret"])
 
 
 class AccessToken(BaseModel):
@@ -46,8 +53,8 @@ class Introspection(BaseModel):
     scope: Annotated[str, Field(description="The token's scopes, comma-separated")]
 
 
-@router.post("/accessToken", summary="Two-legged access token (public endpoint)", openapi_extra=PUBLIC,
-             response_model=AccessToken, responses=_ERRORS)
+@router.post("/accessToken", summary="Two-legged access token (public endpoint)",
+             openapi_extra={**PUBLIC, **TOKEN_FORM}, response_model=AccessToken, responses=_ERRORS)
 async def access_token(request: Request, rt: RuntimeDep) -> JSONResponse:
     """Form fields `grant_type=client_credentials`, `client_id` and `client_secret`. A parent (partner) app's
     token acts for no tenant; a customer app's token for its tenant; either carries every scope of the app."""
@@ -66,8 +73,8 @@ async def access_token(request: Request, rt: RuntimeDep) -> JSONResponse:
     return JSONResponse({"access_token": token, "expires_in": TOKEN_SECONDS}, headers=NO_STORE)
 
 
-@router.post("/introspectToken", summary="How an access token stands (public endpoint)", openapi_extra=PUBLIC,
-             response_model=Introspection, responses=_ERRORS)
+@router.post("/introspectToken", summary="How an access token stands (public endpoint)",
+             openapi_extra={**PUBLIC, **INTROSPECTION_FORM}, response_model=Introspection, responses=_ERRORS)
 async def introspect_token(request: Request, rt: RuntimeDep) -> JSONResponse:
     """Form fields `token`, `client_id` and `client_secret`: one of the app's own tokens. An expired token is
     answered with `active: false` and `status: expired`; a revoked app cannot authenticate (401)."""
