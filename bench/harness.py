@@ -81,8 +81,9 @@ def hireport_env(data_dir: Path, **settings: str) -> dict[str, str]:
 
 
 def http_server() -> str:
-    """The HTTP server a benchmark serves with: `hireport serve`'s (granian), or uvicorn when BENCH_SERVER=uvicorn
-    (as hireport was served before; `bench.servers` runs the benchmarks under each, one after the other)."""
+    """The HTTP server a benchmark serves with: `hireport serve`'s (granian); or, with BENCH_SERVER, `uvicorn`
+    (httptools, as hireport was served before) or `uvicorn-h11` (h11, its incomplete-event limit at the head
+    size granian is given). `bench.servers` runs the benchmarks under each, one after the other."""
     return os.environ.get("BENCH_SERVER", "granian")
 
 
@@ -93,8 +94,10 @@ def asgi_command(target: str, port: int, *, factory: bool = False, workers: int 
     from hireport.settings import Settings
 
     address = ["--host", HOST, "--port", str(port), "--workers", str(workers), *(["--factory"] if factory else [])]
-    if http_server() == "uvicorn":
-        return [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log", *address, target]
+    if http_server().startswith("uvicorn"):
+        h11 = ["--http", "h11", "--h11-max-incomplete-event-size", str(HEAD_BUFFER_BYTES)]
+        return [sys.executable, "-m", "uvicorn", "--log-level", "warning", "--no-access-log",
+                *(h11 if http_server() == "uvicorn-h11" else []), *address, target]
     defaults = Settings()
     return [sys.executable, "-m", "granian", "--interface", "asgi", "--http", "1", "--log-level", "warning",
             "--backpressure", str(defaults.max_connections), "--http1-buffer-size", str(HEAD_BUFFER_BYTES),
@@ -102,8 +105,8 @@ def asgi_command(target: str, port: int, *, factory: bool = False, workers: int 
 
 
 def serve_command(port: int, workers: int = 1) -> list[str]:
-    """`hireport serve` (under BENCH_SERVER=uvicorn: the same app from uvicorn, after `hireport db upgrade`)."""
-    if http_server() == "uvicorn":
+    """`hireport serve` (under BENCH_SERVER=uvicorn or uvicorn-h11: the same app served by uvicorn)."""
+    if http_server().startswith("uvicorn"):
         return ["env", f"HIREPORT_HOST={HOST}", f"HIREPORT_PORT={port}",
                 *asgi_command("hireport.server:app_from_environment", port, factory=True, workers=workers)]
     return [*HIREPORT, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)]

@@ -1,9 +1,9 @@
-"""The HTTP server, measured: granian (`hireport serve`) against uvicorn (how hireport was served before), under
-the same app, in one run.
+"""The HTTP server, measured: granian (`hireport serve`) against uvicorn (httptools: how hireport was served
+before; and h11 with its incomplete-event limit at 64 KiB), under the same app, in one run.
 
     python -m bench.servers [--quick]
 
-For each server in turn, alternating (uvicorn, granian, uvicorn, granian ...):
+For each server in turn, alternating (uvicorn, uvicorn-h11, granian, uvicorn, ...):
 - the loads of `bench.basic`, `bench.stack` and `bench.pageup`, each with its floor served by the same server;
 - three attacks on `hireport serve`'s app (with 5 s header and body idle timeouts), each bounded in size and
   time: a 100 MB header line, 300 slow-loris connections held for up to 30 s, and 16 uploads of 24 MiB to a
@@ -28,7 +28,7 @@ from pathlib import Path
 from bench import basic, pageup, stack
 from bench.harness import HOST, Row, demo, free_port, hireport_env, print_table, serve_command, serving
 
-SERVERS = ("uvicorn", "granian")
+SERVERS = ("uvicorn", "uvicorn-h11", "granian")
 TIMEOUT = 5  # the attacked servers' header and body idle timeouts, seconds (uvicorn has no header timeout)
 MIB = 1024 * 1024
 

@@ -473,7 +473,29 @@ def test_naming_another_customers_email_or_phone_makes_a_new_customer(client: Te
     with runtime.db.transaction(write=False) as session:
         hers = referrals.customer_of_account(session, Caller.operator(218), mallory)
         assert hers is not None and hers.customer_number != 34272 and hers.first_name == "Mallory"
+        assert (hers.email, hers.phone) == ("mallory@example.com", None), "only what is shown to be hers"
         assert session.scalars(select(Referral).where(Referral.referrer_id == hers.id)).one()
+
+
+@pytest.mark.parametrize("named", ["email", "phoneNumber"])
+def test_an_address_or_number_a_person_names_never_leads_a_later_registration_to_them(
+        client: TestClient, runtime: Runtime, loaded: demo.Demo, bearer: dict[str, str], named: str):
+    """Naming a newcomer's e-mail or phone before the newcomer is anyone's customer does not make the person
+    that newcomer: a client registration naming it later makes the newcomer's own customer, and the person is
+    credited nothing."""
+    newcomer = {"email": "newcomer@example.com", "phoneNumber": "+4711112222"}
+    mallory = factories.member(runtime, "mallory@example.com")
+    user = user_bearer(runtime, loaded, mallory)
+    assert client.post(USER, json=recruiting("mallorys.friend@company.com", recruitmentPremiumPreferences=[],
+                                             recruiter={"name": {"firstName": "Mallory"}, named: newcomer[named]}),
+                       headers=user).status_code == 200
+    later = recruiting("newcomers.friend@company.com", recruiter={"name": {"firstName": "New"}, **newcomer})
+    assert client.post(CLIENT, json=later, headers=bearer).status_code == 200
+    assert what_the_user_sees(client, user) == (0, 0, 1, []), "only the recruitment of her own"
+    with runtime.db.transaction(write=False) as session:
+        hers = referrals.customer_of_account(session, Caller.operator(218), mallory)
+        found = session.scalars(select(Customer).where(Customer.email == "newcomer@example.com")).one()
+        assert hers is not None and found.id != hers.id and found.first_name == "New"
 
 
 @pytest.mark.parametrize("number", [34272, 99999])

@@ -211,6 +211,10 @@ def test_a_whole_batch_of_the_longest_keys_fits_in_a_tunnelled_query(client: Tes
                                            "Content-Type": "application/x-www-form-urlencoded"}, content=query)
         assert answer.status_code == 200 and list(answer.json()["results"].values()) == [
             {"onboardingStatus": "REQUESTED"}], answer.text
+    longer = client.post(URL, headers={**acme.token(), "X-HTTP-Method-Override": "GET",
+                                       "Content-Type": "application/x-www-form-urlencoded"},
+                         content=v2_query(*keys) + "&" + "x" * MAX_TUNNELLED)
+    assert longer.status_code == 400 and str(MAX_TUNNELLED) in longer.json()["message"], "as documented"
 
 
 # --- the seed's first table: Enable Customer Integrations ----------------------------------------------------

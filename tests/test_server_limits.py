@@ -22,8 +22,10 @@ import pytest
 
 from tests.served import Server, memory_mib, serve
 
+pytestmark = pytest.mark.serve
+
 HEADER_TIMEOUT = 2  # seconds (HIREPORT_HEADER_TIMEOUT)
-BODY_IDLE_TIMEOUT = 2  # seconds (HIREPORT_BODY_IDLE_TIMEOUT)
+BODY_IDLE_TIMEOUT = 5  # seconds (HIREPORT_BODY_IDLE_TIMEOUT)
 MIB = 1024 * 1024
 
 
@@ -37,10 +39,12 @@ def served(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
 
 
 class Health:
-    """Asks /healthz every 50 ms on a connection of its own while a block runs; keeps the slowest answer."""
+    """Asks /healthz every 50 ms on a connection of its own while a block runs; keeps the slowest answer and
+    the server's largest memory meanwhile."""
 
-    def __init__(self, base_url: str) -> None:
-        self.base_url, self.slowest, self.answers, self.failures = base_url, 0.0, 0, []  # type: list[str]
+    def __init__(self, server: Server) -> None:
+        self.server, self.slowest, self.answers, self.failures = server, 0.0, 0, []  # type: list[str]
+        self.before = self.peak = memory_mib(server.process)
         self._stop, self._first = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._run)
 
@@ -55,7 +59,7 @@ class Health:
         self._thread.join()
 
     def _run(self) -> None:
-        with httpx.Client(base_url=self.base_url, timeout=30) as http:
+        with httpx.Client(base_url=self.server.base_url, timeout=30) as http:
             while not self._stop.is_set():
                 started = time.monotonic()
                 try:
@@ -65,6 +69,7 @@ class Health:
                 except httpx.HTTPError as exc:
                     self.failures.append(repr(exc))
                 self.slowest = max(self.slowest, time.monotonic() - started)
+                self.peak = max(self.peak, memory_mib(self.server.process))
                 self.answers += 1
                 self._first.set()
                 self._stop.wait(0.05)
@@ -102,13 +107,12 @@ def _send_huge(server: Server, start: bytes, end: bytes) -> bytes:
 
 @pytest.mark.parametrize("attack", ["header", "url"])
 def test_a_100_mb_header_line_or_url_is_refused_as_it_arrives(served: Server, attack: str):
-    before = memory_mib(served.process)
-    with Health(served.base_url) as health:
+    with Health(served) as health:
         if attack == "header":
             answer = _send_huge(served, b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ", b"\r\n\r\n")
         else:
             answer = _send_huge(served, b"GET /healthz?q=", b" HTTP/1.1\r\nHost: x\r\n\r\n")
-        grown = memory_mib(served.process) - before
+    grown = health.peak - health.before
     assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
     assert health.answers > 1 and not health.failures, health.failures
     assert health.slowest < 0.5, health.slowest
@@ -126,14 +130,15 @@ def test_a_long_url_the_server_reads_is_refused_in_the_dialects_shape(served: Se
 
 def test_slow_loris_connections_are_closed_by_the_header_timeout(served: Server):
     conns = []
-    with Health(served.base_url) as health:
-        started = time.monotonic()
+    margin = 8  # seconds past the timeout: for a machine busy with other work, not a figure of the server's
+    with Health(served) as health:
         for _ in range(300):
             conn = _connect(served)
             conn.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
             conns.append(conn)
+        started = time.monotonic()  # the last one was opened: every one is closed within the timeout of this
         open_ = list(conns)
-        while open_ and time.monotonic() - started < 10 * HEADER_TIMEOUT + 20:
+        while open_ and time.monotonic() - started < HEADER_TIMEOUT + margin:
             for conn in list(open_):
                 conn.settimeout(0.01)
                 try:
@@ -178,14 +183,18 @@ def test_unfinished_uploads_are_cut_off_and_hold_little_memory(served: Server):
 
     def upload(i: int) -> None:
         with _connect(served) as conn:
-            conn.sendall(head + fields)
-            for _ in range(24):
-                conn.sendall(b"x" * MIB)
-            sent.wait()
+            try:
+                conn.sendall(head + fields)
+                for _ in range(24):
+                    conn.sendall(b"x" * MIB)
+            except OSError:
+                pass  # cut off already (a sender paused longer than the timeout on a busy machine): the answer says
+            finally:
+                sent.wait()
             answers[i] = _answer(conn)
 
     uploads = [threading.Thread(target=upload, args=(i,)) for i in range(16)]
-    with Health(served.base_url) as health:
+    with Health(served) as health:
         for thread in uploads:
             thread.start()
         sent.wait(timeout=120)  # all 16 sent their 24 MiB and wait, unfinished
@@ -196,16 +205,16 @@ def test_unfinished_uploads_are_cut_off_and_hold_little_memory(served: Server):
         took = time.monotonic() - finished
     held = peak - before
     assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers), {a[:40] for a in answers}
-    assert took < BODY_IDLE_TIMEOUT + 10, took
+    assert took < BODY_IDLE_TIMEOUT + 15, took
     # each upload's file part is spooled to disk past 1 MiB: 16 of them hold a few MiB, not 16 x 24 MiB
     assert held < 64, f"16 unfinished uploads held {held:.1f} MiB"
     assert not health.failures and health.slowest < 0.5, (health.failures, health.slowest)
 
 
 def _refused_before_the_body(server: Server, head: str) -> bytes:
-    """Send a request head announcing 20 MiB, and none of them: the answer comes without waiting for them."""
+    """Send a request head announcing 20 MiB, and none of them: the answer. Had the body been awaited, it would
+    be the body timeout's 408."""
     with _connect(server) as conn:
-        conn.settimeout(BODY_IDLE_TIMEOUT / 2)  # the body timeout would answer later, with a 408
         conn.sendall(f"{head}Host: x\r\nContent-Length: {20 * MIB}\r\n"
                      "Content-Type: multipart/form-data; boundary=b\r\n\r\n".encode())
         return _answer(conn)

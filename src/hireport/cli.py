@@ -30,7 +30,7 @@ from hireport.kit.secrets import new_secret
 from hireport.migrations import runner
 from hireport.models import Role
 from hireport.server import http_server, prepare
-from hireport.services import accounts, api_tokens, identity
+from hireport.services import accounts, api_tokens, checks, identity
 from hireport.settings import Settings
 
 app = typer.Typer(help="hireport: a self-hosted recruitment platform.", no_args_is_help=True)
@@ -290,7 +290,7 @@ def tenants_list() -> None:
 
 @partners_app.command("create")
 def partners_create(code: str, name: Annotated[str, typer.Option()],
-                    kind: Annotated[str, typer.Option()] = "background_check") -> None:
+                    kind: Annotated[str, typer.Option()] = checks.PROVIDER_KIND) -> None:
     """Create a partner."""
     with _transaction() as (session, clock):
         identity.create_partner(session, code=code, name=name, kind=kind, clock=clock)

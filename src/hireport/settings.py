@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     # at once (a connection counts from its first byte to its close; further ones wait, unread, in the backlog).
     header_timeout: float = Field(10.0, gt=0, le=60)
     body_idle_timeout: float = Field(30.0, gt=0)
-    body_timeout: float = Field(300.0, gt=0)
+    body_timeout: float = Field(600.0, gt=0)
     max_connections: int = Field(1024, ge=1)
     public_base_url: str | None = None
     token_lifetime: int = 300

@@ -54,7 +54,8 @@ class Body:
     async def _next(self) -> Message:
         wait = min(self.idle, self.deadline - time.monotonic())
         try:
-            message = await asyncio.wait_for(self._receive(), timeout=max(wait, 0))
+            async with asyncio.timeout(max(wait, 0)):
+                message = await self._receive()
         except TimeoutError:
             raise RequestTimeout("the body did not arrive in time; send it again without pausing") from None
         if message["type"] == "http.disconnect":

@@ -72,7 +72,7 @@ class Dialect:
     security_schemes: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     docs_prefix: str | None = None             # where /openapi.json, /docs, /redoc live (default: prefix)
     error_statuses: tuple[int, ...] = ()       # statuses this dialect adds to every operation (e.g. 429)
-    not_found: bool = True                     # False: a record a request names that is not there is a 400
+    not_found: bool = True                     # False: its API documents no 404 (a record not there is a 400)
     setup: Callable[[Runtime], None] | None = None  # per-runtime state, e.g. a rate limiter
     pages: bool = False                        # pages for people (HTML), not an API: no API docs
 

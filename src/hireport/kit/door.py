@@ -17,8 +17,9 @@ Then the request goes on, with the caller in `scope["state"]["caller"]`. An exce
 dialect is logged by its type and place (never its message, which may hold request values) and answered
 as a 500 in the dialect's shape, so the connection stays usable.
 
-The HTTP server (granian, see `hireport.cli.serve`) bounds what comes before: it reads a request head of at
-most `HEAD_BUFFER_BYTES` within the header timeout, and refuses a longer one while reading it.
+The HTTP server (granian, see `hireport.server.http_server`) bounds what comes before: it reads a request head
+of at most `HEAD_BUFFER_BYTES` within the header timeout, and refuses a longer one while reading it (and more
+than 100 headers, as the door would: hyper's own limit), with a plain 431 that no dialect shapes.
 """
 
 import math

@@ -1,8 +1,9 @@
 """The candidate's portal: reached through a signed, expiring link sent by mail (no password), it shows a
 candidate their applications, lets them accept or decline an offer, fill in the new-starter form (a draft
 first, then submitted) and upload the documents they are asked for. Opening a link starts a session kept on
-the server (the browser holds only its random token), which ends when the candidate signs out, opens a newer
-link, or has their data erased, and at the latest two hours after it began.
+the server (the browser holds only its random token), which ends when the candidate signs out, opens a mailed
+link again (the same or another: one browser at a time), or has their data erased, and at the latest two hours
+after it began.
 
 A candidate is one applicant of one tenant. Everything here is read through that applicant: an offer,
 document or request of anyone else's is "not found", whatever its id.
@@ -142,7 +143,7 @@ def sign_out(session: Session, candidate: Candidate, token: str) -> None:
 
 
 def end_sessions(session: Session, caller: Caller, applicant_id: int) -> None:
-    """End every portal session of the applicant (a newer link opened, their data erased)."""
+    """End every portal session of the applicant (a mailed link opened again, their data erased)."""
     for ended in session.scalars(scoped(PortalSession, caller).where(PortalSession.applicant_id == applicant_id)):
         session.delete(ended)
     session.flush()

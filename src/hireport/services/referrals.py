@@ -289,8 +289,10 @@ def _referrer(session: Session, caller: Caller, given: Person | None, account_id
 def _own_customer(session: Session, caller: Caller, given: Person | None, account_id: int,
                   clock: Clock) -> Customer:
     """The customer a signed-in person is: the one linked to their account (`given` ignored); else the first
-    unlinked customer with their account's e-mail address; else a new one made of `given`. Either is linked to
-    the account. A customer number `given` must be that customer's (a new one gets the tenant's next)."""
+    unlinked customer with their account's e-mail address; else a new one made of `given`, with the account's
+    e-mail address and no phone (an address or number the person names is not shown to be theirs, and client
+    registrations find their recruiter by either: someone else's must never lead to this person). Either is
+    linked to the account. A customer number `given` must be that customer's (a new one gets the tenant's next)."""
     linked = customer_of_account(session, caller, account_id)
     if linked is not None:
         return linked
@@ -304,7 +306,7 @@ def _own_customer(session: Session, caller: Caller, given: Person | None, accoun
     if own is None:
         if given is None:
             raise InvalidInput("{referrer} is required", field="referrer")
-        own = _new_customer(session, caller, given, clock)
+        own = _new_customer(session, caller, Person(**{**vars(given), "email": email, "phone": None}), clock)
     own.account_id = account_id
     return own
 

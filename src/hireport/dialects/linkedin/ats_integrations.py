@@ -204,7 +204,7 @@ async def batch_partial_update(request: Request, session: DbSession, rt: Runtime
     key; a key nothing was requested for is a 404 in `errors` (the answer is still 200). If any of them is
     enabled already, nothing changes (400)."""
     body = await request.body()
-    tunnelled = restli.tunnelled_query(request.headers, body)
+    tunnelled = restli.tunnelled_query(request.headers, body, max_length=MAX_TUNNELLED)
     if tunnelled is not None:
         return await run_in_threadpool(_batch_get, request, session, tunnelled, method)
     return await run_in_threadpool(_enable, request, session, rt, method, body)  # the database off the loop

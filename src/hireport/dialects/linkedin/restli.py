@@ -90,13 +90,16 @@ def render_key(key: Key, *, v2: bool, order: Sequence[str]) -> str:
     return "&".join(f"{name}={quote(key[name], safe='')}" for name in order if name in key)
 
 
-def tunnelled_query(headers: Headers, form_body: bytes) -> str | None:
-    """A GET sent as a POST (`X-HTTP-Method-Override: GET`, the query in a form body): that query."""
+def tunnelled_query(headers: Headers, form_body: bytes, *, max_length: int) -> str | None:
+    """A GET sent as a POST (`X-HTTP-Method-Override: GET`, the query in a form body): that query, of at most
+    `max_length` characters."""
     if headers.get("x-http-method-override", "").strip().upper() != "GET":
         return None
     media = headers.get("content-type", "").split(";")[0].strip().lower()
     if media != "application/x-www-form-urlencoded":
         raise InvalidInput("a tunnelled query comes as application/x-www-form-urlencoded")
+    if len(form_body) > max_length:
+        raise InvalidInput(f"a tunnelled query is at most {max_length} characters")
     try:
         return form_body.decode("ascii")
     except UnicodeDecodeError:

@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from hireport.kit.bounds import LONG_TEXT, MAX_ITEMS, Attributes, Count, Id32, LongText, RowId
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus
+from hireport.services import checks
 from hireport.services.applications import FormAnswer
 from hireport.services.checks import LEASE_SECONDS
 from hireport.services.forms import Question
@@ -53,7 +54,8 @@ class TenantUpdate(BaseModel):
 class PartnerCreate(BaseModel):
     code: str = Field(min_length=1, max_length=50, description="Short code, e.g. `bg`")
     name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(default="background_check", max_length=50)
+    kind: str = Field(default=checks.PROVIDER_KIND, max_length=50,
+                      description=f"`{checks.PROVIDER_KIND}` for a provider of background checks")
 
 
 class PartnerRead(Read):
