@@ -123,6 +123,14 @@ def test_a_form_built_from_the_documents_is_answered(served: Served):
         assert answer.status_code == 200, (path, form, answer.text)
 
 
+def test_a_value_longer_than_the_form_documents_is_refused(client: TestClient):
+    for path in TOKEN_ENDPOINTS:
+        limit = _form_schema(client, path)["properties"]["client_id"]["maxLength"]
+        answer = client.post(path, data={"grant_type": "client_credentials", "client_id": "x" * (limit + 1),
+                                         "client_secret": "y"})
+        assert answer.status_code == 400 and "longer than" in answer.text, (path, answer.text)
+
+
 # --- routing: 405 and trailing slashes -----------------------------------------------------------------------
 
 

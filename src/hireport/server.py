@@ -10,6 +10,7 @@ closes it). The body's own bounds are the door's (`hireport.kit.body`). Measured
 """
 
 import gc
+import multiprocessing
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -57,7 +58,9 @@ def prepare(settings: Settings) -> Prepared:
 
 def http_server(settings: Settings, workers: int) -> MPServer:
     """The server of `hireport serve`: HTTP/1.1 on the settings' host and port, `workers` processes, each
-    building its app from the environment."""
+    building its app from the environment. Workers are spawned, not forked: each starts afresh, as the
+    environment now says (prometheus_client chooses its multiprocess mode when it is first imported)."""
+    multiprocessing.set_start_method("spawn", force=True)  # granian reads the start method when it is made
     return MPServer(
         "hireport.server:served_app", factory=True, interface=Interfaces.ASGI, http=HTTPModes.http1,
         address=settings.host, port=settings.port, workers=workers, backpressure=settings.max_connections,

@@ -12,6 +12,7 @@ from hireport.services.identity import GrantError, TokenRequestError
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FIELDS = 1000  # as Starlette allows
+MAX_VALUE = 8192  # characters of one field's value: a JWT, a refresh token or a redirect URI fits many times
 
 
 def form_body(fields: dict[str, dict[str, Any]], *, required: Sequence[str] = ()) -> dict[str, Any]:
@@ -24,8 +25,8 @@ def form_body(fields: dict[str, dict[str, Any]], *, required: Sequence[str] = ()
 
 
 def text(description: str, **schema: Any) -> dict[str, Any]:
-    """A form field's schema: a string."""
-    return {"type": "string", "description": description, **schema}
+    """A form field's schema: a string (of at most `MAX_VALUE` characters, as `read_form` holds it to)."""
+    return {"type": "string", "description": description, "maxLength": MAX_VALUE, **schema}
 
 
 async def read_form(request: Request) -> FormData:
@@ -37,8 +38,11 @@ async def read_form(request: Request) -> FormData:
     fields = (await request.body()).decode("latin-1").split("&")
     if len(fields) > MAX_FIELDS:
         raise TokenRequestError(GrantError.invalid_request, f"the form has more than {MAX_FIELDS} fields")
-    return FormData([(unquote_plus(name), unquote_plus(value))
-                     for name, _, value in (pair.partition("=") for pair in fields if pair)])
+    pairs = [(unquote_plus(name), unquote_plus(value))
+             for name, _, value in (pair.partition("=") for pair in fields if pair)]
+    if any(len(value) > MAX_VALUE for _, value in pairs):
+        raise TokenRequestError(GrantError.invalid_request, f"a field's value is longer than {MAX_VALUE} characters")
+    return FormData([(name, value) for name, value in pairs])
 
 
 def field(form: FormData, name: str) -> str | None:
