@@ -9,10 +9,13 @@ from fastapi import Request
 from starlette.datastructures import FormData
 
 from hireport.services.identity import GrantError, TokenRequestError
+from hireport.settings import Settings
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FIELDS = 1000  # as Starlette allows
-MAX_VALUE = 8192  # characters of one field's value: a JWT, a refresh token or a redirect URI fits many times
+# No field is longer than its form, whose body the door holds to HIREPORT_MAX_JSON_BYTES (this is its default);
+# a longer value than any credential is refused by what it names (an unknown token or client), as RFC 6749 asks.
+MAX_VALUE = Settings.model_fields["max_json_bytes"].default
 
 
 def form_body(fields: dict[str, dict[str, Any]], *, required: Sequence[str] = ()) -> dict[str, Any]:
@@ -25,7 +28,7 @@ def form_body(fields: dict[str, dict[str, Any]], *, required: Sequence[str] = ()
 
 
 def text(description: str, **schema: Any) -> dict[str, Any]:
-    """A form field's schema: a string (of at most `MAX_VALUE` characters, as `read_form` holds it to)."""
+    """A form field's schema: a string (no longer than the form: `MAX_VALUE`)."""
     return {"type": "string", "description": description, "maxLength": MAX_VALUE, **schema}
 
 
@@ -38,11 +41,8 @@ async def read_form(request: Request) -> FormData:
     fields = (await request.body()).decode("latin-1").split("&")
     if len(fields) > MAX_FIELDS:
         raise TokenRequestError(GrantError.invalid_request, f"the form has more than {MAX_FIELDS} fields")
-    pairs = [(unquote_plus(name), unquote_plus(value))
-             for name, _, value in (pair.partition("=") for pair in fields if pair)]
-    if any(len(value) > MAX_VALUE for _, value in pairs):
-        raise TokenRequestError(GrantError.invalid_request, f"a field's value is longer than {MAX_VALUE} characters")
-    return FormData([(name, value) for name, value in pairs])
+    return FormData([(unquote_plus(name), unquote_plus(value))
+                     for name, _, value in (pair.partition("=") for pair in fields if pair)])
 
 
 def field(form: FormData, name: str) -> str | None:
