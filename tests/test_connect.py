@@ -23,16 +23,15 @@ from hireport.services import referrals
 from tests import factories
 from tests.test_bad_input import reflected, snapshot
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_c9735e563a89a4e1.txt"
+# The request sample of Connect's `POST /v1/recruitment` as its documentation prints it: a JSON string of the body
+SAMPLE = Path(__file__).parent / "data" / "connect_recruitment_sample.txt"
 CLIENT, USER = "/capi/v1/client/recruitment", "/capi/v1/recruitment"
 SHAPE = {"exceptionType", "errorMessage"}
 
 
 def published_sample() -> str:
-    """The request sample of `POST /v1/recruitment`, as the seed prints it (a JSON string of the body)."""
-    text = SEED.read_text()
-    encoded = text[text.index('"{\\n \\"product\\"'):].split("\n")[0]
-    return str(json.loads(encoded))
+    """The request sample of `POST /v1/recruitment`, as Connect's documentation prints it."""
+    return str(json.loads(SAMPLE.read_text()))
 
 
 def mended_sample() -> str:
