@@ -252,7 +252,7 @@ def measure_transitions(work: Path, demo: Demo, seconds: float, connections: int
     port = free_port()
     env = hireport_env(work / "transitions", gupy_rate_limit=RATE_LIMIT)
     with serving(serve_command(port), env, port, work / "transitions.log"):
-        career_page = int(get_json(port, f"{MANAGE}/career-pages", demo.operator)[0]["id"])
+        career_page = int(get_json(port, f"{MANAGE}/career-pages", demo.operator)["items"][0]["id"])
         get_json(port, f"{JOBS}?perPage=1", demo.token)  # the token works (and is now cached by the server)
         body = {"type": "vacancy_type_effective", "publicationType": "external", "numVacancies": 1,
                 "departmentId": 1, "roleId": 1, "description": "d"}
@@ -299,7 +299,7 @@ def measure_mail(work: Path, demo: Demo, connections: int, mails: int) -> Mail:
         env = hireport_env(work / "mail", gupy_rate_limit=RATE_LIMIT, smtp_host=HOST, smtp_port=str(sink.port),
                            delivery_interval=DELIVERY_INTERVAL)
         with serving(serve_command(port), env, port, work / "mail.log"):
-            template = int(get_json(port, f"{MANAGE}/email-templates", demo.operator)[0]["id"])
+            template = int(get_json(port, f"{MANAGE}/email-templates", demo.operator)["items"][0]["id"])
             pairs = [(job["id"], a["id"])
                      for job in get_json(port, f"{JOBS}?perPage=100", demo.token)["results"]
                      for a in get_json(port, f"{JOBS}/{job['id']}/applications?perPage=100", demo.token)["results"]]

@@ -195,7 +195,7 @@ def test_a_recruiter_orders_a_background_check(world: World):
 def test_checks_and_messages_page_by_cursor(world: World):
     caller, application = Caller.operator(A), world.a["application"]
     with world.rt.db.transaction() as session:
-        template = messaging.list_templates(session, caller)[0]
+        template = messaging.templates_page(session, caller, limit=1, cursor=None).items[0]
         for _ in range(30):
             messaging.message_candidate(session, caller, job_id=world.a["job"], application_id=application,
                                         template_id=template.id, allow_reply=True, reply_address="r@example.com",

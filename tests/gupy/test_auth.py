@@ -30,7 +30,7 @@ def test_revoked_tokens_stop_working(company: Company, client: TestClient, opera
                           json={"name": "erp", "endpoints": ["Gupy.Jobs.Read"]}).json()
     headers = {"Authorization": f"Bearer {created['token']}"}
     assert client.get(JOBS, headers=headers).status_code == 200
-    assert "token" not in client.get("/manage/v1/tenants/218/api-tokens", headers=operator_headers).json()[0]
+    assert "token" not in client.get("/manage/v1/tenants/218/api-tokens", headers=operator_headers).json()["items"][0]
     client.delete(f"/manage/v1/tenants/218/api-tokens/{created['id']}", headers=operator_headers)
     clock.advance(10)  # a confirmed token is trusted for at most 10 s
     assert_error(client.get(JOBS, headers=headers), 403)

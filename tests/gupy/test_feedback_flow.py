@@ -35,7 +35,7 @@ def _feedback(server: Server) -> dict[str, str]:
     job = http.get("/jobs", params={"status": "published", "perPage": 1}).json()["results"][0]
     assert http.patch(f"/jobs/{job['id']}", json={"status": "closed"}).json()["status"] == "closed"
     operator = {"Authorization": f"Bearer {server.operator_credential}"}
-    templates = httpx.get(f"{server.base_url}/manage/v1/tenants/218/email-templates", headers=operator).json()
+    templates = httpx.get(f"{server.base_url}/manage/v1/tenants/218/email-templates", headers=operator).json()["items"]
     template_id = templates[0]["id"]
     candidates, page = {}, 1
     while True:

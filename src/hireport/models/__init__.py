@@ -35,7 +35,7 @@ from hireport.models.referral import (
     Product,
     Referral,
 )
-from hireport.models.tenant import Partner, Tenant, TenantPartner
+from hireport.models.tenant import Partner, PartnerKind, Tenant, TenantPartner
 
 __all__ = [
     "DEFAULT_ACTION_TYPE",
@@ -73,6 +73,7 @@ __all__ = [
     "OrderStatus",
     "Partner",
     "PartnerApp",
+    "PartnerKind",
     "PasswordReset",
     "PortalSession",
     "Premium",

@@ -1,4 +1,5 @@
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, String
@@ -16,6 +17,14 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(200))
     settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+
+
+class PartnerKind(StrEnum):
+    """What a partner does for the tenants that use it: runs their background checks, or, as an ATS, provisions
+    apps for them, its customers (LinkedIn's partner integration)."""
+
+    background_check = "background_check"
+    ats = "ats"
 
 
 class Partner(Base):

@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import InvalidInput
+from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.tenancy import scoped
 from hireport.models import CareerPage
 
@@ -18,6 +19,10 @@ def create(session: Session, caller: Caller, *, name: str, url: str | None, cloc
 
 def list_all(session: Session, caller: Caller) -> list[CareerPage]:
     return list(session.scalars(scoped(CareerPage, caller).order_by(CareerPage.id)))
+
+
+def list_page(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> Page[CareerPage]:
+    return keyset_page(session, scoped(CareerPage, caller), CareerPage.id, limit=limit, cursor=cursor)
 
 
 def ensure_exists(session: Session, caller: Caller, page_id: int) -> None:

@@ -15,11 +15,20 @@ from hireport.kit.errors import Conflict, Forbidden, InvalidInput, InvalidTransi
 from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.query import Query
 from hireport.kit.tenancy import bound, get_scoped, prepared, prepared_update, scoped
-from hireport.models import Applicant, Application, BackgroundCheck, CheckStatus, Job, Partner, TenantPartner
+from hireport.models import (
+    Applicant,
+    Application,
+    BackgroundCheck,
+    CheckStatus,
+    Job,
+    Partner,
+    PartnerKind,
+    TenantPartner,
+)
 from hireport.services import identity
 from hireport.services.check_status import ALLOWED, REQUIRED, WITH_RESULTS
 
-PROVIDER_KIND = "background_check"  # the partners that run checks (`hireport partners create --kind`)
+PROVIDER_KIND = PartnerKind.background_check  # the partners that run checks
 
 POLL_LIMIT = 5
 LEASE_SECONDS = 30  # long enough to claim five checks, short enough that a dead poller's come back soon

@@ -40,8 +40,8 @@ def create_template(session: Session, caller: Caller, *, name: str, subject: str
     return template
 
 
-def list_templates(session: Session, caller: Caller) -> list[EmailTemplate]:
-    return list(session.scalars(scoped(EmailTemplate, caller).order_by(EmailTemplate.id)))
+def templates_page(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> Page[EmailTemplate]:
+    return keyset_page(session, scoped(EmailTemplate, caller), EmailTemplate.id, limit=limit, cursor=cursor)
 
 
 def get_template(session: Session, caller: Caller, template_id: int) -> EmailTemplate:

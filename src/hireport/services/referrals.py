@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, InvalidInput, InvalidTransition, NotFound
+from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.tenancy import get_scoped, lock_tenant, scoped, scoped_update
 from hireport.models import (
     Account,
@@ -451,7 +452,7 @@ class OrderRow:
 
 def order_rows(session: Session, caller: Caller, *, limit: int) -> list[OrderRow]:
     """The newest orders with their campaign's code and both customers (the console's list)."""
-    found = orders(session, caller, status=None, limit=limit)
+    found = orders(session, caller, limit=limit)
     customer_ids = {r.referrer_id for r in found} | {r.referred_id for r in found}
     customers = {c.id: c for c in session.scalars(scoped(Customer, caller).where(Customer.id.in_(customer_ids)))}
     campaigns = {c.id: c.code for c in session.scalars(scoped(Campaign, caller).where(
@@ -459,9 +460,17 @@ def order_rows(session: Session, caller: Caller, *, limit: int) -> list[OrderRow
     return [OrderRow(r, campaigns[r.campaign_id], customers[r.referrer_id], customers[r.referred_id]) for r in found]
 
 
-def orders(session: Session, caller: Caller, *, status: OrderStatus | None, limit: int) -> list[Referral]:
-    query = scoped(Referral, caller).order_by(Referral.id.desc()).limit(limit)
-    return list(session.scalars(query.where(Referral.order_status == status) if status else query))
+def orders(session: Session, caller: Caller, *, limit: int) -> list[Referral]:
+    """The newest orders."""
+    return list(session.scalars(scoped(Referral, caller).order_by(Referral.id.desc()).limit(limit)))
+
+
+def orders_page(session: Session, caller: Caller, *, status: OrderStatus | None, limit: int,
+                cursor: str | None) -> Page[Referral]:
+    """The orders referrals made, oldest first (`status`: only those in it)."""
+    query = scoped(Referral, caller)
+    return keyset_page(session, query.where(Referral.order_status == status) if status else query, Referral.id,
+                       limit=limit, cursor=cursor)
 
 
 def _code(code: str, name: str) -> None:

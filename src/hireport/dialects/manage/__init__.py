@@ -11,8 +11,9 @@ record a tenant holds.
 
 * Authenticate with `Authorization: Bearer <operator credential>` (`hro_...`). The first one is printed
   when hireport first starts; `hireport operators create` makes more.
-* JSON is snake_case. Lists page by cursor: `?limit=50&cursor=...`; the answer's `next_cursor` is the next
-  page's `cursor`, null on the last page.
+* JSON is snake_case. Every list pages by cursor, in id order: `?limit=50&cursor=...` (`limit` 1 to 500,
+  default 50) answers `{"items": [...], "next_cursor": ...}`; `next_cursor` is the next page's `cursor`,
+  null on the last page. A cursor is opaque: send back only one this API gave (else a 400).
 * Datetimes must carry their zone (`2024-07-11T09:30:00+01:00` or `...Z`): one without is a 400, as is
   one whose UTC time falls outside years 1 to 9999. Answers are in UTC.
 * Values are checked against what hireport keeps: row ids from 1 to 2^63 - 1, tenant and operator ids
@@ -26,7 +27,8 @@ for module in (identity, people, recruitment, messaging, candidates, referrals):
     v1.include_router(module.router)
 
 DIALECT = Dialect(
-    name="manage", title="hireport management API", prefix="/manage", routers=(v1,), render=errors.render,
+    name="manage", title="hireport management API", prefix="/manage", paths=("/manage/v1",),
+    routers=(v1,), render=errors.render,
     error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=auth.authenticate,
     security_schemes={"bearer": {"type": "http", "scheme": "bearer",
                                  "description": "An operator credential (hro_...)"}},

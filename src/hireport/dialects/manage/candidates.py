@@ -9,9 +9,13 @@ from hireport.dialects.manage.auth import OnTenant
 from hireport.dialects.manage.schemas import (
     CareerPageCreate,
     CareerPageRead,
+    Cursor,
     DocumentRequestCreate,
     DocumentRequestRead,
     FormRead,
+    Limit,
+    PageOf,
+    page_of,
 )
 from hireport.kit.bounds import Id32, RowId
 from hireport.kit.dialect import DOCUMENT_BODY
@@ -40,8 +44,10 @@ def create_career_page(body: CareerPageCreate, session: DbSession, rt: RuntimeDe
 
 
 @router.get("/career-pages", tags=["career pages"])
-def list_career_pages(session: DbSession, rt: RuntimeDep, caller: OnTenant) -> list[CareerPageRead]:
-    return [career_page_view(rt, p) for p in career_pages.list_all(session, caller)]
+def list_career_pages(session: DbSession, rt: RuntimeDep, caller: OnTenant, limit: Limit = 50,
+                      cursor: Cursor = None) -> PageOf[CareerPageRead]:
+    page = career_pages.list_page(session, caller, limit=limit, cursor=cursor)
+    return page_of(page, lambda career_page: career_page_view(rt, career_page))
 
 
 @router.patch("/career-pages/{page_id}", tags=["career pages"])

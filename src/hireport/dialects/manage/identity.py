@@ -9,14 +9,18 @@ from hireport.dialects.manage.schemas import (
     ClientCreate,
     ClientCreated,
     ClientRead,
+    Cursor,
+    Limit,
     OperatorRead,
     OperatorRotated,
+    PageOf,
     PartnerCreate,
     PartnerRead,
     TenantCreate,
     TenantPartnerCreate,
     TenantRead,
     TenantUpdate,
+    page_of,
 )
 from hireport.kit.bounds import Id32
 from hireport.kit.invalidation import OPERATORS, REVOKED_CLIENTS, TENANT_SETTINGS
@@ -49,8 +53,8 @@ async def update_tenant(tenant_id: Id32, body: TenantUpdate, rt: RuntimeDep, _: 
 
 
 @router.get("/tenants", tags=["tenants"])
-def list_tenants(session: DbSession, _: Operator) -> list[TenantRead]:
-    return [TenantRead.model_validate(t) for t in identity.list_tenants(session)]
+def list_tenants(session: DbSession, _: Operator, limit: Limit = 50, cursor: Cursor = None) -> PageOf[TenantRead]:
+    return page_of(identity.tenants_page(session, limit=limit, cursor=cursor), TenantRead.model_validate)
 
 
 @router.get("/tenants/{tenant_id}", tags=["tenants"])
@@ -65,8 +69,8 @@ def create_partner(body: PartnerCreate, session: DbSession, rt: RuntimeDep, _: O
 
 
 @router.get("/partners", tags=["partners"])
-def list_partners(session: DbSession, _: Operator) -> list[PartnerRead]:
-    return [PartnerRead.model_validate(p) for p in identity.list_partners(session)]
+def list_partners(session: DbSession, _: Operator, limit: Limit = 50, cursor: Cursor = None) -> PageOf[PartnerRead]:
+    return page_of(identity.partners_page(session, limit=limit, cursor=cursor), PartnerRead.model_validate)
 
 
 @router.get("/partners/{code}", tags=["partners"])
@@ -83,9 +87,12 @@ def enable_partner(tenant_id: Id32, body: TenantPartnerCreate, session: DbSessio
 
 
 @router.get("/tenants/{tenant_id}/partners", tags=["partners"])
-def tenant_partners(tenant_id: Id32, session: DbSession, _: Operator) -> list[PartnerRead]:
+def tenant_partners(tenant_id: Id32, session: DbSession, _: Operator, limit: Limit = 50,
+                    cursor: Cursor = None) -> PageOf[PartnerRead]:
+    """The partners the tenant uses."""
     identity.get_tenant(session, tenant_id)
-    return [PartnerRead.model_validate(p) for p in identity.tenant_partners(session, tenant_id)]
+    page = identity.tenant_partners_page(session, tenant_id, limit=limit, cursor=cursor)
+    return page_of(page, PartnerRead.model_validate)
 
 
 @router.post("/clients", status_code=status.HTTP_201_CREATED, tags=["clients"])
@@ -100,8 +107,12 @@ def create_client(body: ClientCreate, session: DbSession, rt: RuntimeDep, _: Ope
 
 
 @router.get("/clients", tags=["clients"])
-def list_clients(session: DbSession, _: Operator, tenant_id: Id32 | None = None) -> list[ClientRead]:
-    return [client_view(session, c) for c in identity.list_clients(session, tenant_id=tenant_id)]
+def list_clients(session: DbSession, _: Operator, limit: Limit = 50, cursor: Cursor = None,
+                 tenant_id: Id32 | None = None) -> PageOf[ClientRead]:
+    """Every client; with `tenant_id`, those that may act for that tenant: its own, and those of the partners
+    it uses."""
+    page = identity.clients_page(session, tenant_id=tenant_id, limit=limit, cursor=cursor)
+    return page_of(page, lambda client: client_view(session, client))
 
 
 @router.get("/clients/{client_id}", tags=["clients"])
@@ -127,8 +138,9 @@ def rotate_client_secret(client_id: ClientId, session: DbSession, _: Operator) -
 
 
 @router.get("/operators", tags=["operators"])
-def list_operators(session: DbSession, _: Operator) -> list[OperatorRead]:
-    return [OperatorRead.model_validate(o) for o in identity.list_operators(session)]
+def list_operators(session: DbSession, _: Operator, limit: Limit = 50,
+                   cursor: Cursor = None) -> PageOf[OperatorRead]:
+    return page_of(identity.operators_page(session, limit=limit, cursor=cursor), OperatorRead.model_validate)
 
 
 @router.delete("/operators/{operator_id}", tags=["operators"])

@@ -7,9 +7,13 @@ from hireport.dialects.manage.schemas import (
     ApiTokenCreate,
     ApiTokenCreated,
     ApiTokenRead,
+    Cursor,
+    Limit,
     MessageRead,
+    PageOf,
     TemplateCreate,
     TemplateRead,
+    page_of,
 )
 from hireport.kit.bounds import RowId
 from hireport.kit.invalidation import API_TOKENS
@@ -29,8 +33,9 @@ def create_template(body: TemplateCreate, session: DbSession, rt: RuntimeDep, ca
 
 
 @router.get("/email-templates", tags=["e-mail templates"])
-def list_templates(session: DbSession, caller: OnTenant) -> list[TemplateRead]:
-    return [TemplateRead.model_validate(t) for t in messaging.list_templates(session, caller)]
+def list_templates(session: DbSession, caller: OnTenant, limit: Limit = 50,
+                   cursor: Cursor = None) -> PageOf[TemplateRead]:
+    return page_of(messaging.templates_page(session, caller, limit=limit, cursor=cursor), TemplateRead.model_validate)
 
 
 @router.delete("/email-templates/{template_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["e-mail templates"])
@@ -48,8 +53,9 @@ def create_api_token(body: ApiTokenCreate, session: DbSession, rt: RuntimeDep, c
 
 
 @router.get("/api-tokens", tags=["API tokens"])
-def list_api_tokens(session: DbSession, caller: OnTenant) -> list[ApiTokenRead]:
-    return [token_view(t) for t in api_tokens.list_all(session, caller)]
+def list_api_tokens(session: DbSession, caller: OnTenant, limit: Limit = 50,
+                    cursor: Cursor = None) -> PageOf[ApiTokenRead]:
+    return page_of(api_tokens.list_page(session, caller, limit=limit, cursor=cursor), token_view)
 
 
 @router.delete("/api-tokens/{token_id}", tags=["API tokens"])

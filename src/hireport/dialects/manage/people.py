@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from hireport.dialects.manage.auth import Operator
+from hireport.dialects.manage.schemas import Cursor, Limit, PageOf
 from hireport.kit.bounds import Id32, RowId
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import Role
@@ -75,9 +76,12 @@ def get_account(account_id: RowId, session: DbSession, _: Operator) -> AccountRe
 
 
 @router.get("/tenants/{tenant_id}/members")
-def list_members(tenant_id: Id32, session: DbSession, _: Operator) -> list[MemberRead]:
-    return [MemberRead(account_id=a.id, email=a.email, display_name=a.display_name, role=role)
-            for a, role in accounts.members_of(session, tenant_id)]
+def list_members(tenant_id: Id32, session: DbSession, _: Operator, limit: Limit = 50,
+                 cursor: Cursor = None) -> PageOf[MemberRead]:
+    """The tenant's members, by account id."""
+    page = accounts.members_page(session, tenant_id, limit=limit, cursor=cursor)
+    return PageOf(items=[MemberRead(account_id=a.id, email=a.email, display_name=a.display_name, role=role)
+                         for a, role in page.items], next_cursor=page.next_cursor)
 
 
 @router.put("/tenants/{tenant_id}/members/{account_id}")

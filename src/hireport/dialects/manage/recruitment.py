@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, UploadFile, status
 from fastapi.responses import Response
 
 from hireport.dialects.manage.auth import OnTenant
@@ -11,14 +11,17 @@ from hireport.dialects.manage.schemas import (
     ApplicationRead,
     CheckOrder,
     CheckRead,
+    Cursor,
     DocumentRead,
     JobCreate,
     JobRead,
+    Limit,
     OfferCreate,
     OfferProcess,
     OfferRead,
     OnboardingFormSubmit,
     PageOf,
+    page_of,
 )
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import RowId
@@ -34,9 +37,6 @@ from hireport.web.candidates import postman
 
 router = APIRouter(prefix="/tenants/{tenant_id}")
 
-Limit = Annotated[int, Query(ge=1, le=500)]
-Cursor = Annotated[str | None, Query(min_length=1, max_length=20, description="The `next_cursor` of the previous page")]
-
 
 @router.post("/jobs", status_code=status.HTTP_201_CREATED, tags=["jobs"])
 def create_job(body: JobCreate, session: DbSession, rt: RuntimeDep, caller: OnTenant) -> JobRead:
@@ -48,8 +48,7 @@ def create_job(body: JobCreate, session: DbSession, rt: RuntimeDep, caller: OnTe
 @router.get("/jobs", tags=["jobs"])
 def list_jobs(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
               status: JobStatus | None = None) -> PageOf[JobRead]:
-    page = jobs.list_page(session, caller, limit=limit, cursor=cursor, status=status)
-    return PageOf(items=[JobRead.model_validate(j) for j in page.items], next_cursor=page.next_cursor)
+    return page_of(jobs.list_page(session, caller, limit=limit, cursor=cursor, status=status), JobRead.model_validate)
 
 
 @router.get("/jobs/{job_id}", tags=["jobs"])
@@ -71,8 +70,7 @@ def create_applicant(body: ApplicantFields, session: DbSession, rt: RuntimeDep, 
 @router.get("/applicants", tags=["applicants"])
 def list_applicants(session: DbSession, caller: OnTenant, limit: Limit = 50,
                     cursor: Cursor = None) -> PageOf[ApplicantRead]:
-    page = applicants.list_page(session, caller, limit=limit, cursor=cursor)
-    return PageOf(items=[ApplicantRead.model_validate(a) for a in page.items], next_cursor=page.next_cursor)
+    return page_of(applicants.list_page(session, caller, limit=limit, cursor=cursor), ApplicantRead.model_validate)
 
 
 @router.get("/applicants/{applicant_id}", tags=["applicants"])
@@ -91,7 +89,7 @@ def create_application(body: ApplicationFields, session: DbSession, rt: RuntimeD
 def list_applications(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
                       job_id: RowId | None = None) -> PageOf[ApplicationRead]:
     page = applications.list_page(session, caller, limit=limit, cursor=cursor, job_id=job_id)
-    return PageOf(items=[ApplicationRead.model_validate(a) for a in page.items], next_cursor=page.next_cursor)
+    return page_of(page, ApplicationRead.model_validate)
 
 
 @router.get("/applications/{application_id}", tags=["applications"])
@@ -160,7 +158,7 @@ def order_check(body: CheckOrder, session: DbSession, rt: RuntimeDep, caller: On
 def list_checks(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
                 application_id: RowId | None = None) -> PageOf[CheckRead]:
     page = checks.list_page(session, caller, limit=limit, cursor=cursor, application_id=application_id)
-    return PageOf(items=[CheckRead.model_validate(c) for c in page.items], next_cursor=page.next_cursor)
+    return page_of(page, CheckRead.model_validate)
 
 
 @router.get("/background-checks/{check_id}", tags=["background checks"])

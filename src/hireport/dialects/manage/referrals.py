@@ -5,10 +5,11 @@ credited the campaign's points, once) or cancelled."""
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from hireport.dialects.manage.auth import OnTenant
+from hireport.dialects.manage.schemas import Cursor, Limit, PageOf, page_of
 from hireport.kit.bounds import RowId
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import OrderStatus
@@ -110,10 +111,11 @@ def create_customer(body: CustomerCreate, session: DbSession, rt: RuntimeDep, ca
 
 
 @router.get("/orders")
-def list_orders(session: DbSession, caller: OnTenant, order_status: OrderStatus | None = None,
-                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[OrderRead]:
-    """The newest orders referrals made (`order_status`: pending, confirmed or cancelled)."""
-    return [OrderRead.model_validate(r) for r in referrals.orders(session, caller, status=order_status, limit=limit)]
+def list_orders(session: DbSession, caller: OnTenant, limit: Limit = 50, cursor: Cursor = None,
+                order_status: OrderStatus | None = None) -> PageOf[OrderRead]:
+    """The orders referrals made, oldest first (`order_status`: only the pending, confirmed or cancelled)."""
+    page = referrals.orders_page(session, caller, status=order_status, limit=limit, cursor=cursor)
+    return page_of(page, OrderRead.model_validate)
 
 
 @router.post("/orders/{order_id}/confirm")

@@ -1,19 +1,25 @@
 """Request and response bodies of the management API (snake_case JSON)."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from hireport.kit.bounds import LONG_TEXT, MAX_ITEMS, Attributes, Count, Id32, LongText, RowId
-from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus
-from hireport.services import checks
+from hireport.kit.pagination import MAX_LIMIT, Page
+from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus, PartnerKind
 from hireport.services.applications import FormAnswer
 from hireport.services.checks import LEASE_SECONDS
 from hireport.services.forms import Question
 from hireport.services.offers import OfferFields
 
 T = TypeVar("T")
+R = TypeVar("R")
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}")]
+Cursor = Annotated[str | None, Query(min_length=1, max_length=20, description="The `next_cursor` of the previous page")]
 
 
 Scopes = (Annotated[list[Annotated[str, Field(min_length=1, max_length=100)]], Field(max_length=MAX_ITEMS)]
@@ -28,6 +34,11 @@ class Read(BaseModel):
 class PageOf(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null on the last page")
+
+
+def page_of(page: Page[R], view: Callable[[R], T]) -> PageOf[T]:
+    """A page of records as the API answers it: each record in its read model."""
+    return PageOf[T](items=[view(item) for item in page.items], next_cursor=page.next_cursor)
 
 
 class TenantCreate(BaseModel):
@@ -54,8 +65,9 @@ class TenantUpdate(BaseModel):
 class PartnerCreate(BaseModel):
     code: str = Field(min_length=1, max_length=50, description="Short code, e.g. `bg`")
     name: str = Field(min_length=1, max_length=200)
-    kind: str = Field(default=checks.PROVIDER_KIND, max_length=50,
-                      description=f"`{checks.PROVIDER_KIND}` for a provider of background checks")
+    kind: PartnerKind = Field(default=PartnerKind.background_check,
+                              description="`background_check`: runs background checks for the tenants that use it; "
+                                          "`ats`: provisions apps for its customers (LinkedIn)")
 
 
 class PartnerRead(Read):
