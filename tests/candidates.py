@@ -4,6 +4,7 @@ token and the operator; and what a candidate does (apply, read their mail, open 
 
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,20 @@ class Site:
     def stored_files(self) -> set[Path]:
         root = self.rt.settings.documents_dir
         return {p for p in root.rglob("*") if p.is_file()} if root.exists() else set()
+
+
+def form_fields(html: str) -> dict[str, list[dict[str, str | None]]]:
+    """The page's inputs, textareas and buttons by name (buttons by their value): each one's attributes."""
+    found: dict[str, list[dict[str, str | None]]] = {}
+
+    class Fields(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            named = dict(attrs)
+            if tag in ("input", "textarea", "button"):
+                found.setdefault(str(named.get("value" if tag == "button" else "name")), []).append(named)
+
+    Fields().feed(html)
+    return found
 
 
 def portal_link(body: str) -> str:

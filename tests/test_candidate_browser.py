@@ -62,6 +62,26 @@ def checked(page: Page, name: str) -> None:  # noqa: F811
     assert serious_violations(page) == [], name
 
 
+# Each filter of the careers page beside the width it needs to show its longest option whole: a copy of it,
+# sized to its content.
+FILTERS = """() => [...document.querySelectorAll('form.search select')].map(select => {
+  const whole = select.cloneNode(true);
+  whole.style.width = 'max-content';
+  select.parentElement.append(whole);
+  const needed = whole.getBoundingClientRect().width;
+  whole.remove();
+  return {name: select.name, width: select.getBoundingClientRect().width, needed};
+})"""
+
+
+def filters_show_their_options(page: Page) -> None:  # noqa: F811
+    """On a phone, a tablet and a desktop, no filter is narrower than its longest option ("Any departm")."""
+    for width in (390, 820, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        filters = page.evaluate(FILTERS)
+        assert len(filters) == 3 and all(f["width"] >= f["needed"] for f in filters), (width, filters)
+
+
 def pageup_token(server: Server) -> dict[str, str]:
     client = next(c for c in server.demo["clients"] if not c["partner"])
     granted = httpx.post(f"{server.base_url}/connect/token", data={
@@ -114,6 +134,7 @@ def test_a_candidate_applies_accepts_the_offer_and_the_export_loop_picks_it_up(s
     page.goto(f"{base}{careers}")
     expect(page.locator("h1")).to_contain_text("Jobs at Acme Health careers")
     checked(page, "careers-jobs")
+    filters_show_their_options(page)
     page.keyboard.press("Tab")  # the first stop is the skip link
     assert page.evaluate("document.activeElement.textContent") == "Skip to the content"
     page.fill("input[name=q]", "nurse")
@@ -131,11 +152,14 @@ def test_a_candidate_applies_accepts_the_offer_and_the_export_loop_picks_it_up(s
     page.fill("#last_name", "Ostrova")
     page.fill("#email", EMAIL)
     page.fill("#phone", "+61 400 555 010")
-    page.check("input[name=right_to_work][value=yes]")
     page.fill("#q-experience", "6")
     page.fill("#q-why", "Emergency nursing is what I do best.")
     page.set_input_files("#cv", files=[{"name": "Mirela Ostrova CV.pdf", "mimeType": "application/pdf",
                                         "buffer": PDF}])
+    page.click("button[type=submit]:has-text('Send my application')")  # the required yes/no left unanswered
+    expect(page.locator("input[name=right_to_work]:invalid")).to_have_count(2)
+    expect(page.locator("h1")).to_have_text("Apply for Registered Nurse - Emergency")  # the browser kept it
+    page.check("input[name=right_to_work][value=yes]")
     checked(page, "careers-apply")
     page.click("button[type=submit]:has-text('Send my application')")
     expect(page.locator("h1")).to_have_text("Thank you: we have your application")
@@ -177,6 +201,9 @@ def test_a_candidate_applies_accepts_the_offer_and_the_export_loop_picks_it_up(s
     page.click("button:has-text('Save for later')")
     expect(page.locator(".notice")).to_contain_text("Your answers are saved")
     expect(page.locator("#q-bank_bsb")).to_have_value("062-000 1234 5678")
+    page.click("button:has-text('Send the form')")  # a draft is saved unfinished, but not sent so
+    expect(page.locator("input[name=super_fund]:invalid")).not_to_have_count(0)
+    expect(page.locator(".notice")).to_contain_text("Your answers are saved")  # the browser kept the form
     page.check("input[name=super_fund][value=Hostplus]")
     page.fill("#q-emergency_contact", "Dario Ostrov, +61 400 555 011")
     checked(page, "portal-new-starter")

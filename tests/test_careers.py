@@ -13,7 +13,18 @@ from sqlalchemy import func, select
 from hireport.kit.auth import Caller
 from hireport.models import Applicant, Application, Document, JobStatus, Message
 from hireport.services import job_status, jobs
-from tests.candidates import ANSWERS, PDF, PERSON, PNG, A, B, Site, quiet_settings, site_fixture  # noqa: F401
+from tests.candidates import (  # noqa: F401
+    ANSWERS,
+    PDF,
+    PERSON,
+    PNG,
+    A,
+    B,
+    Site,
+    form_fields,
+    quiet_settings,
+    site_fixture,
+)
 from tests.console.world import dump
 
 M = f"/manage/v1/tenants/{A}"
@@ -252,6 +263,15 @@ def test_branding_from_the_management_api(site: Site):
     assert site.http.get(site.url("logo")).status_code == 404
     assert site.http.patch(f"/manage/v1/tenants/{B}/career-pages/{site.page}", json={"name": "x"},
                            headers=site.operator).status_code == 404
+
+
+def test_the_browser_asks_for_every_required_answer(site: Site):
+    """A required question's field is `required`: each of a radio group's inputs (yes/no, choice), a text or
+    a number; an optional one's is not."""
+    fields = form_fields(site.http.get(site.url(f"jobs/{site.jobs['published']}/apply")).text)
+    required = {name: [("required" in attrs) for attrs in fields[name]]
+                for name in ("right_to_work", "experience", "shift", "why")}
+    assert required == {"right_to_work": [True, True], "experience": [True], "shift": [False, False], "why": [False]}
 
 
 def test_forms_from_the_management_api(site: Site):

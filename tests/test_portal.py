@@ -18,7 +18,7 @@ from starlette.testclient import TestClient
 from hireport.kit.secrets import hash_secret
 from hireport.models import Applicant, Base, Offer, PortalSession
 from hireport.services import careers, portal
-from tests.candidates import ANSWERS, PDF, PERSON, A, B, Site, quiet_settings, site_fixture  # noqa: F401
+from tests.candidates import ANSWERS, PDF, PERSON, A, B, Site, form_fields, quiet_settings, site_fixture  # noqa: F401
 from tests.console.world import dump
 
 M = f"/manage/v1/tenants/{A}"
@@ -245,6 +245,18 @@ def test_an_offer_accepted_and_its_new_starter_form_submitted_reach_pageups_expo
     assert {"Question": "Bank account", "Answer": "062-000 12345678"} in answers["Answers"]
     assert {"Question": "Can you start on the start date?", "Answer": True} in answers["Answers"]
     assert me.post(form, data={"csrf": csrf, "action": "submit", "bank": "x", "start": "no"}).status_code == 409
+
+
+def test_the_new_starter_form_asks_for_its_required_answers_and_saves_without_them(site: Site):
+    offer = _offer(site, _applied(site))
+    me = _browser(site)
+    landed = me.get(site.link(PERSON["email"]))
+    assert me.post(f"/portal/{A}/offers/{offer}/accept", data={"csrf": _csrf(landed.text)}).status_code == 200
+    fields = form_fields(me.get(f"/portal/{A}/offers/{offer}/new-starter").text)
+    required = {name: [("required" in attrs) for attrs in fields[name]] for name in ("bank", "start", "contact")}
+    assert required == {"bank": [True], "start": [True, True], "contact": [False]}
+    assert "formnovalidate" in fields["save"][0] and "formnovalidate" not in fields["submit"][0], (
+        "a draft is saved unfinished; a form is sent whole")
 
 
 def test_declining_an_offer(site: Site):

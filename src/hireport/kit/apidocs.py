@@ -2,7 +2,8 @@
 
 The Swagger UI and ReDoc assets come from a pinned package (fastapi-offline) and are served at `/_docs`,
 so the pages work on a machine without internet. Each operation documents its real errors: the statuses
-the door and the dialect answer, in the dialect's error shape, and the credentials it needs.
+the door and the dialect answer, in the dialect's error shape, and the credentials it needs: every security
+scheme of the dialect, or those whose `x-paths` (path prefixes, not published) it falls under.
 """
 
 from pathlib import Path
@@ -35,6 +36,7 @@ _DESCRIPTIONS = {
     500: "A fault of hireport's, logged with the request id",
 }
 _WRITES = frozenset({"post", "put", "patch", "delete"})
+PATHS = "x-paths"
 
 
 def mount_assets(app: FastAPI) -> None:
@@ -80,12 +82,14 @@ def document(dialect: Dialect, routes: list[BaseRoute]) -> dict[str, Any]:
     name = dialect.error_model.__name__
     schemas[name] = error_schema
     if dialect.security_schemes:
-        components["securitySchemes"] = dict(dialect.security_schemes)
+        components["securitySchemes"] = {scheme_name: {k: v for k, v in scheme.items() if k != PATHS}
+                                          for scheme_name, scheme in dialect.security_schemes.items()}
     for path, operations in spec.get("paths", {}).items():
         for method, operation in operations.items():
             public = operation.get("security") == [] or dialect.authenticate is None
             if not public:
-                operation["security"] = [{scheme: []} for scheme in dialect.security_schemes]
+                operation["security"] = [{scheme_name: []} for scheme_name, scheme in dialect.security_schemes.items()
+                                         if path.startswith(tuple(scheme.get(PATHS, ("",))))]
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
             statuses = {400, 413, 414, 431, 500, *dialect.error_statuses}

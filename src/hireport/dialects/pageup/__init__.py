@@ -4,7 +4,7 @@
 from typing import Any
 
 from hireport.dialects.pageup import applications, checks, documents, errors, jobs, offers
-from hireport.dialects.pageup.scopes import SPECS, Scope
+from hireport.dialects.pageup.scopes import PROVIDER_SCOPES, SPECS, Scope
 from hireport.kit.dialect import Dialect
 from hireport.kit.web import access_token_caller
 
@@ -15,7 +15,8 @@ credentials change.
 **Authentication.** `POST /connect/token` (client credentials, `instanceId` = the tenant) with the scopes of
 the endpoints you call: `Public.Job.Read/Write`, `Public.Application.Read/Write`, `Public.Offer.Read/Write`,
 `Public.Applicant.Read`, `Public.Document.Read/Write`. Tokens live 300 seconds. The tenant in the path must
-be the token's tenant.
+be the token's tenant. A tenant's client holds Hire scopes and a provider's client Background Checking
+scopes, never both: in these docs, **Authorize** has a scheme per API, and each operation uses its API's.
 
 **Errors** (every endpoint): `{"Message": "...", "Errors": [{"Field": "...", "Message": "..."}], "TraceId": "..."}`
 with 400 (bad parameter or body), 401 (missing, malformed or expired token), 403 (missing scope, other
@@ -90,17 +91,28 @@ VOCABULARY = {
     "page_size": "pageSize",
 }
 
-SECURITY: dict[str, dict[str, Any]] = {
-    "oauth2": {"type": "oauth2",
-               "description": "Client credentials from `/connect/token`; `instanceId` is the tenant",
-               "flows": {"clientCredentials": {"tokenUrl": "/connect/token",
-                                               "scopes": {s.value: s.value for s in Scope}}}},
-    "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-               "description": "An access token from `/connect/token`"},
+HIRE_PATHS = ("/v3/{tenantId}/recruitment/",)
+CHECK_PATHS = ("/v3/{tenantId}/backgroundchecking",)
+SECURITY: dict[str, dict[str, Any]] = {  # per kind of client: no client holds both APIs' scopes
+    "hire": {"type": "oauth2", "x-paths": HIRE_PATHS,
+             "description": "**Hire API** (an integrator's client, a tenant's): its token is for its own tenant. "
+                            "Tick only scopes your client holds (else `invalid_scope`).",
+             "flows": {"clientCredentials": {"tokenUrl": "/connect/token", "scopes": {
+                 s.value: s.value for s in Scope if s not in PROVIDER_SCOPES}}}},
+    "hireToken": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT", "x-paths": HIRE_PATHS,
+                  "description": "**Hire API**: an integrator's access token from `/connect/token`, pasted"},
+    "backgroundChecking": {
+        "type": "http", "scheme": "bearer", "bearerFormat": "JWT", "x-paths": CHECK_PATHS,
+        "description": "**Background Checking API** (a provider's client, a partner's): its token names the "
+                       "tenant it acts for, which this dialog cannot send. Get one and paste its `access_token`: "
+                       "`curl -u CLIENT_ID:CLIENT_SECRET -d grant_type=client_credentials -d instanceId=TENANT "
+                       "-d 'scope=Public.BackgroundCheck.Read Public.BackgroundCheck.Write' BASE_URL/connect/token`"},
 }
 
 DIALECT = Dialect(
     name="pageup", title="hireport: PageUp Hire API", version="3", prefix="/v3",
+    paths=("/v3/{tenantId}/recruitment/hire", "/v3/{tenantId}/recruitment/document",
+           "/v3/{tenantId}/backgroundchecking"),
     routers=(jobs.router, applications.router, offers.router, documents.router, checks.router),
     render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=access_token_caller,
     scopes=SPECS, vocabulary=VOCABULARY, security_schemes=SECURITY,
