@@ -1,11 +1,24 @@
 """`hireport demo`: realistic, idempotent, and every secret re-issued on each run."""
 
+import json
+from pathlib import Path
+
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
 from hireport import demo
 from hireport.kit.runtime import Runtime
-from hireport.models import Applicant, Application, Document, DocumentOwner, Job, Offer, OfferProcessing
+from hireport.models import (
+    Applicant,
+    Application,
+    Document,
+    DocumentOwner,
+    Job,
+    Offer,
+    OfferProcessing,
+    Partner,
+    PartnerKind,
+)
 from tests.factories import Credentials, token_response
 
 
@@ -31,6 +44,7 @@ def test_demo_data_covers_every_stage(runtime: Runtime):
         owners = {d.owner[0] for d in s.scalars(select(Document))}
         assert owners == set(DocumentOwner)
         assert all(a.form_answers for a in s.scalars(select(Application)))
+        assert {p.kind for p in s.scalars(select(Partner))} == set(PartnerKind), "what `partners create` offers"
 
 
 def test_demo_is_idempotent_and_rotates_its_secrets(runtime: Runtime, client: TestClient):
@@ -47,3 +61,20 @@ def test_demo_is_idempotent_and_rotates_its_secrets(runtime: Runtime, client: Te
     jobs = "/api/v1/jobs"
     assert client.get(jobs, headers={"Authorization": f"Bearer {first_token.token}"}).status_code == 403
     assert client.get(jobs, headers={"Authorization": f"Bearer {second_token.token}"}).status_code == 200
+
+
+def test_the_demo_says_which_tenant_each_credential_acts_for(runtime: Runtime, tmp_path: Path):
+    saved = tmp_path / "demo-credentials.json"
+    first = demo.credentials(runtime, saved)
+    shown = demo.as_json(first)
+    parent, app = shown["linkedin"]["parent"], shown["linkedin"]["app"]  # type: ignore[index]
+    assert parent["tenant"] is None, "a parent app's tokens carry no tenant (tests/test_linkedin_tokens.py)"
+    assert app["tenant"] == demo.DEMO_TENANT and shown["connect"]["tenant"] == demo.DEMO_TENANT  # type: ignore[index]
+    assert [c["tenant"] for c in shown["clients"]] == [demo.DEMO_TENANT] * 2  # type: ignore[attr-defined]
+    # credentials saved before said the parent app had the demo's tenant: they are issued anew, not shown again
+    older = json.loads(saved.read_text())
+    older["linkedin"]["parent"]["tenant"] = demo.DEMO_TENANT
+    saved.write_text(json.dumps(older))
+    again = demo.credentials(runtime, saved)
+    assert again.linkedin.parent.tenant is None
+    assert again.linkedin.parent.client_secret != first.linkedin.parent.client_secret

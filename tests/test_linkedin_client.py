@@ -75,7 +75,7 @@ def test_the_official_client_sees_a_wrong_secret_refused(auth: Server):
 
 
 def test_the_official_client_provisions_finds_and_changes_an_app(auth: Server):
-    run_cli(auth.env, "partners", "create", "ats", "--name", "Acme ATS")
+    run_cli(auth.env, "partners", "create", "ats", "--name", "Acme ATS", "--kind", "ats")
     parent = json.loads(run_cli(auth.env, "clients", "create", "--partner", "ats", "--tenant", "218", "--scopes",
                                 "LinkedIn.Provisioning", "--json").stdout)  # a parent app; tenant 218 uses ats
     parent_auth = AuthClient(client_id=parent["client_id"], client_secret=parent["client_secret"])

@@ -119,7 +119,7 @@ def _token(base: str, client_id: str, client_secret: str) -> str:
 
 def _provision(server: Server, origins: list[str]) -> dict:
     """Step 1: the partner's parent app provisions the customer's app."""
-    run_cli(server.env, "partners", "create", "acme-ats", "--name", "Acme ATS")
+    run_cli(server.env, "partners", "create", "acme-ats", "--name", "Acme ATS", "--kind", "ats")
     parent = json.loads(run_cli(server.env, "clients", "create", "--partner", "acme-ats", "--tenant", "218",
                                 "--scopes", "LinkedIn.Provisioning", "--json").stdout)  # tenant 218 uses acme-ats
     token = _token(server.base_url, parent["client_id"], parent["client_secret"])

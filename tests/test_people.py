@@ -93,7 +93,7 @@ def test_the_management_api_makes_accounts_and_members(client: TestClient, runti
     assert client.put(path, headers=operator_headers, json={"role": "boss"}).status_code == 400
     assert client.put("/manage/v1/tenants/999/members/1", headers=operator_headers,
                       json={"role": "admin"}).status_code == 404
-    members = client.get("/manage/v1/tenants/218/members", headers=operator_headers).json()
+    members = client.get("/manage/v1/tenants/218/members", headers=operator_headers).json()["items"]
     assert [(m["email"], m["role"]) for m in members] == [("ana@example.com", "recruiter")]
     assert client.get(f"/manage/v1/accounts/{account['id']}", headers=operator_headers).json()["memberships"] == [
         {"tenant_id": 218, "role": "recruiter"}]

@@ -118,7 +118,8 @@ def nav(page: Page, name: str) -> Locator:  # noqa: F811
 def send_a_mail(server: Server, application_url: str) -> None:
     """The feedback template, mailed to this application's candidate through the Gupy API."""
     operator = {"Authorization": f"Bearer {server.operator_credential}"}
-    template = httpx.get(f"{server.base_url}/manage/v1/tenants/{T}/email-templates", headers=operator).json()[0]
+    template = httpx.get(f"{server.base_url}/manage/v1/tenants/{T}/email-templates",
+                         headers=operator).json()["items"][0]
     application_id = application_url.rstrip("/").rsplit("/", 1)[1]
     job_id = httpx.get(f"{server.base_url}/manage/v1/tenants/{T}/applications/{application_id}",
                        headers=operator).json()["job_id"]

@@ -18,6 +18,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from jwt.algorithms import RSAAlgorithm
 
+from hireport.settings import Settings
+
 
 @dataclass(frozen=True)
 class SigningKey:
@@ -114,6 +116,12 @@ class KeyEncryptionKey:
     def derive(self, purpose: bytes) -> bytes:
         """A 32-byte key for one purpose, independent of every other."""
         return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"hireport " + purpose).derive(self._key)
+
+
+def key_encryption_key(settings: Settings) -> KeyEncryptionKey:
+    """`HIREPORT_SECRET_KEY`, or the data directory's `secret.key` (made, owner-only, on first use)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return KeyEncryptionKey.load(settings.secret_key, settings.data_dir / "secret.key")
 
 
 SEALED = "sealed:v1:"

@@ -6,6 +6,7 @@ when those parameters change, a password is rehashed on its next successful sign
 for an e-mail that has no account costs the same hash, so the time taken tells nothing.
 """
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -18,13 +19,20 @@ from sqlalchemy.orm import Session
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
 from hireport.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
+from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.scopes import changes_nothing
 from hireport.models import Account, Membership, Role, Tenant
 
 PASSWORD_MIN, PASSWORD_MAX = 10, 256  # characters; the upper bound keeps a hash's input bounded
 
 _HASHER = PasswordHasher()
-_UNKNOWN = _HASHER.hash("no account has this password")  # verified against for an unknown e-mail
+
+
+@functools.cache
+def _unknown() -> str:
+    """The hash a password is verified against for an e-mail that has no account: made on first use (once per
+    process), not when the module is imported (a command that checks no password pays nothing for it)."""
+    return _HASHER.hash("no account has this password")
 
 
 class Action(StrEnum):
@@ -128,7 +136,7 @@ def check_password(session: Session, email: str, password: str) -> Account | Non
     """The account if the password is right (rehashed if the hash parameters changed), else None."""
     account = find(session, email) if len(password) <= PASSWORD_MAX else None
     try:
-        _HASHER.verify(account.password_hash if account else _UNKNOWN, password[:PASSWORD_MAX])
+        _HASHER.verify(account.password_hash if account else _unknown(), password[:PASSWORD_MAX])
     except (VerificationError, InvalidHashError):
         return None
     if account is None:
@@ -182,3 +190,14 @@ def members_of(session: Session, tenant_id: int) -> list[tuple[Account, Role]]:
     stmt = (select(Account, Membership.role).join(Membership, Membership.account_id == Account.id)
             .where(Membership.tenant_id == tenant_id).order_by(Account.id))
     return [(account, role) for account, role in session.execute(stmt).tuples()]
+
+
+def members_page(session: Session, tenant_id: int, *, limit: int, cursor: str | None) -> Page[tuple[Account, Role]]:
+    """The tenant's members with their role, by account id."""
+    stmt = (select(Account).join(Membership, Membership.account_id == Account.id)
+            .where(Membership.tenant_id == tenant_id))
+    page = keyset_page(session, stmt, Account.id, limit=limit, cursor=cursor)
+    roles = {account_id: role for account_id, role in session.execute(select(Membership.account_id, Membership.role)
+             .where(Membership.tenant_id == tenant_id, Membership.account_id.in_([a.id for a in page.items])))}
+    # a membership removed between the two statements is no longer listed
+    return Page([(a, roles[a.id]) for a in page.items if a.id in roles], page.next_cursor)

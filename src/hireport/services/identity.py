@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenAuthority, TokenClaims, TokenState
@@ -19,19 +19,18 @@ from hireport.kit.pagination import Page, keyset_page
 from hireport.kit.query import Query
 from hireport.kit.scopes import Holder, parse_scopes
 from hireport.kit.secrets import hash_secret, new_secret, secret_matches
-from hireport.models import OAuthClient, OperatorCredential, Partner, SigningKeyRow, Tenant, TenantPartner
+from hireport.models import OAuthClient, OperatorCredential, Partner, PartnerKind, SigningKeyRow, Tenant, TenantPartner
 
 # -- tenants and partners ---------------------------------------------------------------------------
 
 TENANT_SETTINGS: dict[str, type] = {"fuzzy_serializer": bool, "pending_checks_leased": bool}
 TENANT_DEFAULTS: dict[str, Any] = {"fuzzy_serializer": True, "pending_checks_leased": True}
-SETTINGS_SECONDS = 10.0  # what another process may serve of a tenant's settings after they changed
 
 
 def tenant_settings(session: Session, tenant_id: int, *, remembered: RecentlyConfirmed) -> dict[str, Any]:
     """A tenant's settings, defaults filled in, remembered for a few seconds (`remembered`, keyed by
     `settings_key`): the process that changes them forgets them at once (`update_tenant`'s caller, after
-    the commit), another process sees the change within `SETTINGS_SECONDS`."""
+    the commit), another process sees the change once `remembered` lets it go (its time bound, 10 s)."""
     key = settings_key(tenant_id)
     found: dict[str, Any] | None = remembered.get(key)
     if found is None:
@@ -83,7 +82,13 @@ def list_tenants(session: Session) -> list[Tenant]:
     return list(session.scalars(select(Tenant).order_by(Tenant.id)))
 
 
+def tenants_page(session: Session, *, limit: int, cursor: str | None) -> Page[Tenant]:
+    return keyset_page(session, select(Tenant), Tenant.id, limit=limit, cursor=cursor)
+
+
 def create_partner(session: Session, *, code: str, name: str, kind: str, clock: Clock) -> Partner:
+    if kind not in set(PartnerKind):
+        raise InvalidInput(f"a partner's kind is one of {', '.join(PartnerKind)}", field="kind")
     if not code or not code.replace("-", "").replace("_", "").isalnum():
         raise InvalidInput("partner code must be letters, digits, '-' or '_'", field="code")
     if session.scalar(select(Partner).where(Partner.code == code)) is not None:
@@ -105,6 +110,10 @@ def list_partners(session: Session) -> list[Partner]:
     return list(session.scalars(select(Partner).order_by(Partner.id)))
 
 
+def partners_page(session: Session, *, limit: int, cursor: str | None) -> Page[Partner]:
+    return keyset_page(session, select(Partner), Partner.id, limit=limit, cursor=cursor)
+
+
 def enable_partner(session: Session, *, tenant_id: int, partner_code: str, clock: Clock) -> Partner:
     """Let tenant use partner (idempotent): the partner's clients may then get tokens for it."""
     get_tenant(session, tenant_id)
@@ -119,6 +128,13 @@ def tenant_partners(session: Session, tenant_id: int) -> list[Partner]:
     stmt = (select(Partner).join(TenantPartner, TenantPartner.partner_id == Partner.id)
             .where(TenantPartner.tenant_id == tenant_id).order_by(Partner.id))
     return list(session.scalars(stmt))
+
+
+def tenant_partners_page(session: Session, tenant_id: int, *, limit: int, cursor: str | None) -> Page[Partner]:
+    """The partners the tenant uses, oldest first."""
+    stmt = (select(Partner).join(TenantPartner, TenantPartner.partner_id == Partner.id)
+            .where(TenantPartner.tenant_id == tenant_id))
+    return keyset_page(session, stmt, Partner.id, limit=limit, cursor=cursor)
 
 
 # -- clients ----------------------------------------------------------------------------------------
@@ -225,10 +241,22 @@ def get_client(session: Session, client_id: str) -> OAuthClient:
 
 
 def list_clients(session: Session, *, tenant_id: int | None = None) -> list[OAuthClient]:
-    stmt = select(OAuthClient).order_by(OAuthClient.id)
-    if tenant_id is not None:
-        stmt = stmt.where(OAuthClient.tenant_id == tenant_id)
-    return list(session.scalars(stmt))
+    """Every client, oldest first; with `tenant_id`, those that may act for that tenant: its own, and those of
+    the partners it uses."""
+    return list(session.scalars(_clients(tenant_id).order_by(OAuthClient.id)))
+
+
+def clients_page(session: Session, *, tenant_id: int | None, limit: int, cursor: str | None) -> Page[OAuthClient]:
+    """`list_clients`, a page at a time."""
+    return keyset_page(session, _clients(tenant_id), OAuthClient.id, limit=limit, cursor=cursor)
+
+
+def _clients(tenant_id: int | None) -> Select[tuple[OAuthClient]]:
+    stmt = select(OAuthClient)
+    if tenant_id is None:
+        return stmt
+    uses = select(TenantPartner.partner_id).where(TenantPartner.tenant_id == tenant_id)
+    return stmt.where((OAuthClient.tenant_id == tenant_id) | OAuthClient.partner_id.in_(uses))
 
 
 def tenant_clients(session: Session, tenant_id: int, *, limit: int, cursor: str | None) -> Page[OAuthClient]:
@@ -388,6 +416,10 @@ def ensure_first_operator(session: Session, *, clock: Clock) -> str | None:
 
 def list_operators(session: Session) -> list[OperatorCredential]:
     return list(session.scalars(select(OperatorCredential).order_by(OperatorCredential.id)))
+
+
+def operators_page(session: Session, *, limit: int, cursor: str | None) -> Page[OperatorCredential]:
+    return keyset_page(session, select(OperatorCredential), OperatorCredential.id, limit=limit, cursor=cursor)
 
 
 def get_operator(session: Session, operator_id: int) -> OperatorCredential:
