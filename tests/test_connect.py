@@ -89,6 +89,22 @@ def test_the_published_sample_names_its_syntax_error(client: TestClient, bearer:
     assert count(runtime, Customer) == before
 
 
+def test_a_missing_body_is_said_so(client: TestClient, bearer: dict[str, str], runtime: Runtime):
+    """`curl -d @file` with a file that is not there sends no body: the answer says what is wrong."""
+    before = count(runtime, Customer)
+    answer = client.post(CLIENT, content=b"", headers=bearer)
+    assert answer.status_code == 400
+    assert answer.json() == {"exceptionType": "BadRequestException", "errorMessage": (
+        "The request is invalid. (the request has no body; send it as JSON (Content-Type: application/json))")}
+    assert count(runtime, Customer) == before
+
+
+def test_the_readme_example_is_the_mended_sample():
+    """The body the README posts (examples/connect-recruitment.json) is the mended sample."""
+    shipped = Path(__file__).parent.parent / "examples" / "connect-recruitment.json"
+    assert json.loads(shipped.read_text()) == json.loads(mended_sample())
+
+
 def test_the_mended_sample_registers(client: TestClient, bearer: dict[str, str], runtime: Runtime):
     customers, orders = count(runtime, Customer), count(runtime, Referral)
     answer = client.post(CLIENT, content=mended_sample().encode(), headers=bearer)
@@ -177,7 +193,7 @@ def test_points_follow_the_orders(client: TestClient, bearer: dict[str, str], ru
     listed = client.get(f"{USER}/Spring2019", headers=user).json()
     assert (listed["points"], listed["products"], len(listed["unverifiedRecruitments"]), listed["recruitments"]) == (
         0, ["CO27409"], 3, [])
-    orders = client.get("/manage/v1/tenants/218/orders", headers=operator_headers).json()
+    orders = client.get("/manage/v1/tenants/218/orders", headers=operator_headers).json()["items"]
     first, second, third = sorted(o["id"] for o in orders)
     confirm = f"/manage/v1/tenants/218/orders/{first}/confirm"
     assert client.post(confirm, headers=operator_headers).json()["credited_points"] == 50
@@ -432,7 +448,7 @@ def kari_has_a_history(client: TestClient, bearer: dict[str, str], operator_head
     and would like premium HS3829."""
     for friend in ("first@company.com", "second@company.com"):
         assert client.post(CLIENT, json=recruiting(friend), headers=bearer).status_code == 200
-    first = min(o["id"] for o in client.get("/manage/v1/tenants/218/orders", headers=operator_headers).json())
+    first = min(o["id"] for o in client.get("/manage/v1/tenants/218/orders", headers=operator_headers).json()["items"])
     assert client.post(f"/manage/v1/tenants/218/orders/{first}/confirm", headers=operator_headers).status_code == 200
 
 

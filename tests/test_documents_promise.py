@@ -151,6 +151,8 @@ def test_a_stray_trailing_slash_is_a_404_in_an_api_and_sent_to_its_address_on_a_
     assert any(path.endswith("/") for path in paths), "the careers and portal home pages end in '/'"
     redirected = 0
     for path, methods in paths.items():
+        if path == "/":
+            continue  # the front door: a request line always has it
         target = filled(path)
         stray = target[:-1] if target.endswith("/") else target + "/"
         method = "GET" if "GET" in methods else sorted(methods)[0]
@@ -164,7 +166,7 @@ def test_a_stray_trailing_slash_is_a_404_in_an_api_and_sent_to_its_address_on_a_
     assert redirected > 10, "the console's, the careers' and the portal's pages"
     assert served.http.get(served.demo.careers.rstrip("/")).headers["location"] == served.demo.careers
     assert served.http.get("/console", headers=served.credentials["console"]).headers["location"] == "/console/"
-    assert served.http.get("//evil.example/").status_code == 404, "never a redirect to another site"
+    assert served.http.get("http://testserver//evil.example/").status_code == 404, "never a redirect to another site"
 
 
 # --- lengths: what the OpenAPI documents fits the door's limits ----------------------------------------------

@@ -9,7 +9,8 @@ directory so that later runs print the same ones, and re-issued on request.
 import json
 import os
 import random
-from dataclasses import dataclass
+import shlex
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -35,6 +36,7 @@ from hireport.models import (
     OAuthClient,
     Partner,
     PartnerApp,
+    PartnerKind,
     Role,
     Tenant,
 )
@@ -132,6 +134,19 @@ class DemoPerson:
 PEOPLE = [("admin@demo.example.com", "Alex Admin", Role.admin),
           ("recruiter@demo.example.com", "Riley Recruiter", Role.recruiter)]
 
+# Which of the credentials `hireport demo` prints opens each API (by dialect name), for the front door.
+CREDENTIAL_FOR = {
+    "oauth": "any client below (a token for each API comes from here)",
+    "pageup": f"the integrator client (Hire API, instanceId {DEMO_TENANT}); "
+              f"the partner {DEMO_PARTNER} client (Background Checking API)",
+    "gupy": f"the Gupy API token (tenant {DEMO_TENANT})",
+    "linkedin": f"LinkedIn partner {ATS_PARTNER}: its parent app (provisioning), its app for tenant {DEMO_TENANT} "
+                "(atsIntegrations)",
+    "linkedin-rest": f"LinkedIn partner {ATS_PARTNER}: its app for tenant {DEMO_TENANT}",
+    "connect": f"the Connect client (instanceId {DEMO_TENANT})",
+    "manage": "the operator credential (printed once, on the first start; hireport operators create makes another)",
+}
+
 
 @dataclass(frozen=True)
 class DemoLinkedIn:
@@ -163,7 +178,7 @@ class DemoClient:
     client_id: str
     client_secret: str
     scopes: list[str]
-    tenant: int
+    tenant: int | None  # the tenant its tokens act for (None: the partner's own, as LinkedIn's parent app)
     partner: str | None
 
 
@@ -173,7 +188,8 @@ def credentials(runtime: Runtime, saved: Path, *, reissue: bool = False) -> Demo
     the saved ones are missing or no longer work."""
     if not reissue and saved.is_file():
         found = json.loads(saved.read_text())
-        if "linkedin" in found and "connect" in found and "careers" in found:
+        if ("linkedin" in found and "connect" in found and "careers" in found
+                and found["linkedin"]["parent"]["tenant"] is None):  # older files gave the parent app a tenant
             saved_linkedin = found["linkedin"]
             linkedin = DemoLinkedIn(**{**saved_linkedin, "parent": DemoClient(**saved_linkedin["parent"]),
                                        "app": DemoClient(**saved_linkedin["app"])})
@@ -195,6 +211,22 @@ def as_json(demo: Demo) -> dict[str, object]:
     return {"clients": [vars(c) for c in demo.clients], "api_token": vars(demo.api_token),
             "people": [vars(p) for p in demo.people], "linkedin": linkedin, "connect": vars(demo.connect),
             "careers": demo.careers}
+
+
+def as_env(demo: Demo) -> str:
+    """The credentials as `export NAME=value` lines, for `eval "$(hireport demo --env)"` in a shell."""
+    integrator, provider = demo.clients
+    pairs = {"HIRE_CLIENT_ID": integrator.client_id, "HIRE_CLIENT_SECRET": integrator.client_secret,
+             "CHECKS_CLIENT_ID": provider.client_id, "CHECKS_CLIENT_SECRET": provider.client_secret,
+             "GUPY_TOKEN": demo.api_token.token,
+             "LINKEDIN_PARENT_ID": demo.linkedin.parent.client_id,
+             "LINKEDIN_PARENT_SECRET": demo.linkedin.parent.client_secret,
+             "LINKEDIN_APP_ID": demo.linkedin.app.client_id, "LINKEDIN_APP_SECRET": demo.linkedin.app.client_secret,
+             "CONNECT_CLIENT_ID": demo.connect.client_id, "CONNECT_CLIENT_SECRET": demo.connect.client_secret,
+             **{f"{p.role.upper()}_{what}": value for p in demo.people
+                for what, value in (("EMAIL", p.email), ("PASSWORD", p.password))},
+             "CAREERS_PATH": demo.careers}
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in pairs.items())
 
 
 def _still_work(runtime: Runtime, demo: Demo) -> bool:
@@ -236,7 +268,21 @@ def load(runtime: Runtime) -> Demo:
                           lifetime=lifetime, tenant_id=DEMO_TENANT)
         page = career_pages.list_all(session, caller)[0]
         return Demo(clients, DemoApiToken(secret, DEMO_TENANT, list(row.scopes)), people, linkedin, connect,
-                    f"/careers/{DEMO_TENANT}/{page.id}/")
+                    _careers_path(page.id))
+
+
+def careers_page(session: Session) -> str | None:
+    """The demo careers page's path when the demo is loaded (tenant 218 holds the demo's integrator client), for
+    the front door; None otherwise."""
+    integrator = select(OAuthClient.id).where(OAuthClient.tenant_id == DEMO_TENANT, OAuthClient.name == INTEGRATOR)
+    if session.scalar(integrator.limit(1)) is None:
+        return None
+    pages = career_pages.list_all(session, Caller.operator(DEMO_TENANT))
+    return _careers_path(pages[0].id) if pages else None
+
+
+def _careers_path(page_id: int) -> str:
+    return f"/careers/{DEMO_TENANT}/{page_id}/"
 
 
 def _referral_programme(session: Session, runtime: Runtime, caller: Caller) -> None:
@@ -264,10 +310,10 @@ def _linkedin(session: Session, runtime: Runtime) -> DemoLinkedIn:
     LinkedIn integration the demo admin requested in its plugin (REQUESTED: the partner's to enable)."""
     clock, lifetime = runtime.clock, runtime.settings.token_lifetime
     if session.scalar(select(Partner).where(Partner.code == ATS_PARTNER)) is None:
-        identity.create_partner(session, code=ATS_PARTNER, name="Demo ATS Ltd", kind="ats", clock=clock)
+        identity.create_partner(session, code=ATS_PARTNER, name="Demo ATS Ltd", kind=PartnerKind.ats, clock=clock)
     identity.enable_partner(session, tenant_id=DEMO_TENANT, partner_code=ATS_PARTNER, clock=clock)
-    parent = _client(session, clock, ATS_PARENT, [LinkedInScope.provisioning.value], lifetime=lifetime,
-                     partner=ATS_PARTNER)
+    parent = replace(_client(session, clock, ATS_PARENT, [LinkedInScope.provisioning.value], lifetime=lifetime,
+                             partner=ATS_PARTNER), tenant=None)  # its tokens carry no tenant
     partner_id = session.scalar(select(Partner.id).where(Partner.code == ATS_PARTNER))
     assert partner_id is not None
     app = session.scalar(select(PartnerApp).where(PartnerApp.partner_id == partner_id,

@@ -50,7 +50,8 @@ class Problem:
         """The message with every field's problem, on one line (for shapes that have one text)."""
         if not self.details:
             return self.message
-        return self.message + " (" + "; ".join(f"{d.get('field')}: {d.get('message')}" for d in self.details) + ")"
+        said = (f"{d['field']}: {d.get('message')}" if d.get("field") else str(d.get("message")) for d in self.details)
+        return self.message + " (" + "; ".join(said) + ")"
 
 
 Render = Callable[[Problem], Response]
@@ -75,6 +76,7 @@ class Dialect:
     not_found: bool = True                     # False: its API documents no 404 (a record not there is a 400)
     setup: Callable[[Runtime], None] | None = None  # per-runtime state, e.g. a rate limiter
     pages: bool = False                        # pages for people (HTML), not an API: no API docs
+    paths: tuple[str, ...] = ()                # where it is, as a person is told (front door): default its prefix
 
     @property
     def api(self) -> bool:
@@ -86,6 +88,10 @@ class Dialect:
     @property
     def docs_at(self) -> str:
         return self.prefix if self.docs_prefix is None else self.docs_prefix
+
+    @property
+    def shown_paths(self) -> tuple[str, ...]:
+        return self.paths or (self.prefix,)
 
     def owns(self, path: str) -> bool:
         return not self.prefix or path == self.prefix or path.startswith(self.prefix + "/")

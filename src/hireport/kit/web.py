@@ -83,6 +83,15 @@ def request_id_of(request: Request) -> str:
     return str(request.scope.get("state", {}).get("request_id", ""))
 
 
+def _said(error: Any) -> dict[str, str | None]:
+    """One of a request's validation errors, as a person reads it: the field, in the wire's words, and what is
+    wrong with it (a body that is missing altogether is said so, rather than as a nameless missing field)."""
+    field = ".".join(str(p) for p in error["loc"][1:]) or None
+    if field is None and error["loc"][:1] == ("body",) and error["type"] == "missing":
+        return {"field": None, "message": "the request has no body; send it as JSON (Content-Type: application/json)"}
+    return {"field": field, "message": error["msg"]}
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Every error, whichever dialect raised it, rendered once in the request's dialect's shape."""
 
@@ -93,8 +102,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
         # Field names come from the wire shapes, so they are already in the dialect's words.
-        details = [{"field": ".".join(str(p) for p in err["loc"][1:]) or None, "message": err["msg"]}
-                   for err in exc.errors()]
+        details = [_said(err) for err in exc.errors()]
         problem = Problem(400, "invalid_input", "The request is invalid.", details, {}, request_id_of(request))
         return dialect_of(request).render(problem)
 

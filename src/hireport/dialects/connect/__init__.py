@@ -29,7 +29,8 @@ VOCABULARY = {"referrer": "recruiter", "referrals": "recruitments", "preferences
               "customer_number": "customerNumber"}
 
 DIALECT = Dialect(
-    name="connect", title="hireport: Connect recruitment API", prefix="/capi", routers=(recruitment.router,),
+    name="connect", title="hireport: Connect recruitment API", prefix="/capi", paths=("/capi/v1",),
+    routers=(recruitment.router,),
     render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=access_token_caller,
     scopes=SPECS, vocabulary=VOCABULARY, setup=auth.setup, error_statuses=(429,), not_found=False,
     security_schemes={"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",

@@ -57,7 +57,8 @@ VOCABULARY = {
 }
 
 DIALECT = Dialect(
-    name="gupy", title="hireport: Gupy jobs API", prefix="/api", routers=(jobs.router, applications.router),
+    name="gupy", title="hireport: Gupy jobs API", prefix="/api", paths=("/api/v1/jobs",),
+    routers=(jobs.router, applications.router),
     render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=auth.authenticate,
     scopes=SPECS, vocabulary=VOCABULARY, error_statuses=(429,), setup=auth.setup,
     security_schemes={"bearer": {"type": "http", "scheme": "bearer",

@@ -50,6 +50,7 @@ VOCABULARY = {"name": "name", "description": "description", "widget_origins": "v
 
 DIALECT = Dialect(
     name="linkedin", title="hireport: LinkedIn ATS partner integration", prefix="/v2",
+    paths=("/v2/provisionedApplications", "/v2/atsIntegrations"),
     routers=(provisioning.router, ats_integrations.router), render=errors.render, error_model=errors.ErrorBody,
     description=DESCRIPTION,
     authenticate=access_token_caller, scopes=SPECS, vocabulary=VOCABULARY,
@@ -58,7 +59,7 @@ DIALECT = Dialect(
 )
 
 REST = Dialect(
-    name="linkedin-rest", title="hireport: LinkedIn versioned API", prefix="/rest",
+    name="linkedin-rest", title="hireport: LinkedIn versioned API", prefix="/rest", paths=("/rest/atsIntegrations",),
     routers=(ats_integrations.versioned,), render=errors.render, error_model=errors.ErrorBody,
     description="LinkedIn's versioned API: `/v2/atsIntegrations` (see `/v2/docs`) at `/rest/atsIntegrations`, "
                 "with a `LinkedIn-Version` header (`YYYYMM` or `YYYYMM.RR`).",
@@ -67,6 +68,7 @@ REST = Dialect(
 
 PLUGIN = Dialect(
     name="linkedin-plugin", title="hireport: LinkedIn's ATS integration configuration plugin", prefix="/uas",
+    paths=("/uas/in.js",),
     routers=(plugin.router,), render=errors.render_plugin, error_model=errors.ErrorBody, pages=True,
     description="The loader `/uas/in.js`, the widget's frame and its API (see `plugin`).",
 )

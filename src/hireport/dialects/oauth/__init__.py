@@ -30,6 +30,7 @@ its own tokens stands: `active`, `status` (`active` or `expired`), `created_at`,
 
 DIALECT = Dialect(
     name="oauth", title="hireport token service", prefix="", docs_prefix="/connect",
+    paths=("/connect/token", "/.well-known/openid-configuration", "/oauth/v2/accessToken"),
     routers=(endpoints.router, linkedin.router), render=errors.render, error_model=errors.ErrorBody,
     description=DESCRIPTION,
 )
