@@ -26,6 +26,10 @@ pytestmark = pytest.mark.serve
 
 HEADER_TIMEOUT = 2  # seconds (HIREPORT_HEADER_TIMEOUT)
 BODY_IDLE_TIMEOUT = 5  # seconds (HIREPORT_BODY_IDLE_TIMEOUT)
+BODY_TIMEOUT = 120  # seconds (HIREPORT_BODY_TIMEOUT): an upload cut off before it was cut off by the idle timeout
+# The bounds below on time are the server's own timeouts, never a figure of how fast this machine is: another
+# client is answered without waiting for an attack's connections to be cut off, and the attack's connections are
+# cut off by the timeout meant for them, long before another (or none, as a server without one) would.
 MIB = 1024 * 1024
 
 
@@ -34,7 +38,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
     root = tmp_path_factory.mktemp("limits")
     shutil.copyfile(sqlite_template, root / "hireport.db")
     with serve(root, f"sqlite:///{root / 'hireport.db'}", header_timeout=str(HEADER_TIMEOUT),
-               body_idle_timeout=str(BODY_IDLE_TIMEOUT), candidate_form_limit="1000/minute") as server:
+               body_idle_timeout=str(BODY_IDLE_TIMEOUT), body_timeout=str(BODY_TIMEOUT),
+               candidate_form_limit="1000/minute") as server:
         yield server
 
 
@@ -115,7 +120,7 @@ def test_a_100_mb_header_line_or_url_is_refused_as_it_arrives(served: Server, at
     grown = health.peak - health.before
     assert answer.startswith(b"HTTP/1.1 431 "), answer[:200]
     assert health.answers > 1 and not health.failures, health.failures
-    assert health.slowest < 0.5, health.slowest
+    assert health.slowest < HEADER_TIMEOUT, health.slowest
     assert grown < 20, f"the server grew by {grown:.1f} MiB"
 
 
@@ -130,7 +135,7 @@ def test_a_long_url_the_server_reads_is_refused_in_the_dialects_shape(served: Se
 
 def test_slow_loris_connections_are_closed_by_the_header_timeout(served: Server):
     conns = []
-    margin = 8  # seconds past the timeout: for a machine busy with other work, not a figure of the server's
+    margin = 30  # seconds past the timeout, for a machine busy with other work: a server without one never closes
     with Health(served) as health:
         for _ in range(300):
             conn = _connect(served)
@@ -152,7 +157,7 @@ def test_slow_loris_connections_are_closed_by_the_header_timeout(served: Server)
     for conn in conns:
         conn.close()
     assert not open_, f"{len(open_)} of 300 still open after {took:.1f} s"
-    assert not health.failures and health.slowest < 0.5, (health.failures, health.slowest)
+    assert not health.failures and health.slowest < HEADER_TIMEOUT, (health.failures, health.slowest)
 
 
 def _apply_page(server: Server) -> tuple[str, str, str]:
@@ -205,10 +210,10 @@ def test_unfinished_uploads_are_cut_off_and_hold_little_memory(served: Server):
         took = time.monotonic() - finished
     held = peak - before
     assert all(a.startswith(b"HTTP/1.1 408 ") for a in answers), {a[:40] for a in answers}
-    assert took < BODY_IDLE_TIMEOUT + 15, took
+    assert took < BODY_TIMEOUT / 2, took
     # each upload's file part is spooled to disk past 1 MiB: 16 of them hold a few MiB, not 16 x 24 MiB
     assert held < 64, f"16 unfinished uploads held {held:.1f} MiB"
-    assert not health.failures and health.slowest < 0.5, (health.failures, health.slowest)
+    assert not health.failures and health.slowest < BODY_IDLE_TIMEOUT, (health.failures, health.slowest)
 
 
 def _refused_before_the_body(server: Server, head: str) -> bytes:
