@@ -41,6 +41,20 @@ def print_table(rows: list[Row]) -> None:
         print(f"{r.group:8} {r.target:{width}} {figure:>10} {r.unit:9} {ratio:>6}  {r.floor or '':18} {r.note}")
 
 
+def memory_mib(root: int) -> float:
+    """The resident memory of a process and its descendants, in MiB (Linux's /proc)."""
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            total += int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                              if line.startswith("VmRSS")).split()[1])
+            pending += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total / 1024
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))

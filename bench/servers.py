@@ -26,24 +26,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import basic, pageup, stack
-from bench.harness import HOST, Row, demo, free_port, hireport_env, print_table, serve_command, serving
+from bench.harness import (
+    HOST,
+    Row,
+    demo,
+    free_port,
+    hireport_env,
+    memory_mib,
+    print_table,
+    serve_command,
+    serving,
+)
 
 SERVERS = ("uvicorn", "uvicorn-h11", "granian")
 TIMEOUT = 5  # the attacked servers' header and body idle timeouts, seconds (uvicorn has no header timeout)
 MIB = 1024 * 1024
-
-
-def _memory_mib(root: int) -> float:
-    total, pending = 0, [root]
-    while pending:
-        pid = pending.pop()
-        try:
-            total += int(next(line for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                              if line.startswith("VmRSS")).split()[1])
-            pending += [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-    return total / 1024
 
 
 def _server_pid(port: int) -> int:
@@ -56,7 +53,7 @@ def _server_pid(port: int) -> int:
 def _attack(port: int, attack: Callable[[], str]) -> tuple[float, float, str]:
     """Run `attack` while /healthz is asked every 50 ms: (slowest answer s, memory growth MiB, what it saw)."""
     pid = _server_pid(port)
-    before, peak, slowest = _memory_mib(pid), 0.0, 0.0
+    before, peak, slowest = memory_mib(pid), 0.0, 0.0
     stop = threading.Event()
 
     def probe() -> None:
@@ -66,7 +63,7 @@ def _attack(port: int, attack: Callable[[], str]) -> tuple[float, float, str]:
             with contextlib.suppress(OSError):
                 urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=60).read()
             slowest = max(slowest, time.monotonic() - started)
-            peak = max(peak, _memory_mib(pid))
+            peak = max(peak, memory_mib(pid))
             stop.wait(0.05)
 
     prober = threading.Thread(target=probe)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from bench import harness
 from sqlalchemy import create_engine, text
 
 from tests.postgres import free_port
@@ -113,17 +114,7 @@ def _demo(env: dict[str, str], data: Path, database_url: str, base_url: str, kin
 
 def memory_mib(process: subprocess.Popen[bytes]) -> float:
     """The resident memory of a served hireport: the server process and its worker processes."""
-    total, pending = 0, [process.pid]
-    while pending:
-        current = pending.pop()
-        try:
-            total += int(next(line for line in Path(f"/proc/{current}/status").read_text().splitlines()
-                              if line.startswith("VmRSS")).split()[1])
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except (FileNotFoundError, ProcessLookupError):
-            continue
-        pending += [int(c) for c in children]
-    return total / 1024
+    return harness.memory_mib(process.pid)
 
 
 def run_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
