@@ -9,7 +9,7 @@ module from selecting, updating or deleting tenant rows itself.
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, Update, bindparam, select, update
+from sqlalchemy import ColumnElement, Delete, Select, Update, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
@@ -56,6 +56,11 @@ def in_tenant(model: type[T], tenant_id: int) -> Select[tuple[T]]:
 def scoped_update(model: type[T], caller: Caller) -> Update:
     """`UPDATE model ... WHERE tenant_id = caller's tenant`; add the row's conditions and values."""
     return update(model).where(model.tenant_id == caller.require_tenant())
+
+
+def scoped_delete(model: type[T], caller: Caller) -> Delete:
+    """`DELETE FROM model WHERE tenant_id = caller's tenant`; add the rows' conditions."""
+    return delete(model).where(model.tenant_id == caller.require_tenant())
 
 
 def across_tenants(model: type[T]) -> Select[tuple[T]]:

@@ -25,7 +25,7 @@ from hireport.kit.keys import KeyEncryptionKey
 from hireport.kit.secrets import hash_secret, new_secret
 from hireport.kit.signing import UrlSigner
 from hireport.kit.storage import LocalStorage
-from hireport.kit.tenancy import get_scoped, scoped, scoped_ids
+from hireport.kit.tenancy import get_scoped, scoped, scoped_delete, scoped_ids
 from hireport.models import (
     Applicant,
     Application,
@@ -135,18 +135,16 @@ def resume(session: Session, token: str, *, tenant_id: int, clock: Clock) -> Can
 
 def sign_out(session: Session, candidate: Candidate, token: str) -> None:
     """End the candidate's session of this token: the token opens nothing from now on."""
-    for ended in session.scalars(scoped(PortalSession, candidate.caller)
-                                 .where(PortalSession.token_hash == hash_secret(token),
-                                        PortalSession.applicant_id == candidate.applicant_id)):
-        session.delete(ended)
-    session.flush()
+    end_sessions(session, candidate.caller, candidate.applicant_id, token=token)
 
 
-def end_sessions(session: Session, caller: Caller, applicant_id: int) -> None:
-    """End every portal session of the applicant (a mailed link opened again, their data erased)."""
-    for ended in session.scalars(scoped(PortalSession, caller).where(PortalSession.applicant_id == applicant_id)):
-        session.delete(ended)
-    session.flush()
+def end_sessions(session: Session, caller: Caller, applicant_id: int, *, token: str | None = None) -> None:
+    """End the applicant's portal sessions: the one of `token`, or every one (a mailed link opened again, their
+    data erased)."""
+    ended = scoped_delete(PortalSession, caller).where(PortalSession.applicant_id == applicant_id)
+    if token is not None:
+        ended = ended.where(PortalSession.token_hash == hash_secret(token))
+    session.execute(ended)
 
 
 def send_link(session: Session, caller: Caller, postman: Postman, email: str) -> None:
