@@ -188,6 +188,7 @@ def test_sign_in_is_throttled_per_account_then_lets_the_account_in_after_the_win
         refused = sign_in(client)  # even the right password, until the window has passed
         assert refused.status_code == 429
         assert alert(refused.text) == "Too many sign-in attempts. Wait a minute, then try again."
+        assert refused.headers["Retry-After"] == "40", "the first attempt, 40 s ago, leaves the window in 40 s"
         assert SESSION_COOKIE not in client.cookies
         clock.advance(39)
         assert sign_in(client).status_code == 429, "the window has not passed yet"
@@ -309,6 +310,7 @@ def test_reset_requests_are_throttled_too(throttled: Runtime, ana: int):
         answers = [client.post("/account/reset", data={"csrf": csrf, "email": EMAIL}) for _ in range(4)]
         assert [a.status_code for a in answers] == [200, 200, 200, 429]
         assert alert(answers[-1].text) == "Too many password reset attempts. Wait a minute, then try again."
+        assert answers[-1].headers["Retry-After"] == "60"
     with throttled.db.transaction(write=False) as session:
         assert len(session.scalars(select(Message.id)).all()) == 3
 

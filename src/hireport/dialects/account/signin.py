@@ -6,7 +6,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from hireport.kit.dialect import PUBLIC
-from hireport.kit.errors import InvalidInput, RateLimited
+from hireport.kit.errors import DomainError, InvalidInput, RateLimited
 from hireport.kit.runtime import Runtime
 from hireport.kit.web import RuntimeDep
 from hireport.services import accounts, signin
@@ -37,6 +37,12 @@ def _form_page(request: Request, rt: Runtime, template: str, status: int = 200, 
     return response
 
 
+def _refused(page: Response, exc: DomainError) -> Response:
+    """The form page again, saying why, with what the refusal tells a client (a 429's Retry-After)."""
+    page.headers.update(exc.headers)
+    return page
+
+
 @router.get("/signin", openapi_extra=PUBLIC, summary="The sign-in page")
 def signin_page(request: Request, rt: RuntimeDep, person: OptionalPerson, next: str = "",
                 changed: bool = False) -> Response:
@@ -54,8 +60,8 @@ async def signin_submit(request: Request, rt: RuntimeDep, person: OptionalPerson
     try:
         token = await run_in_threadpool(_sign_in, rt, email, password, address)
     except (InvalidInput, RateLimited) as exc:
-        return _form_page(request, rt, "signin.html", exc.status_code, next=next_path, email=email[:320],
-                          error=exc.message)
+        return _refused(_form_page(request, rt, "signin.html", exc.status_code, next=next_path, email=email[:320],
+                                   error=exc.message), exc)
     response = pages.redirect(next_path)
     set_session_cookie(response, rt, token)
     response.delete_cookie(PRESESSION_COOKIE, path="/")
@@ -98,7 +104,8 @@ async def reset_submit(request: Request, rt: RuntimeDep, form: CheckedForm) -> R
     try:
         await run_in_threadpool(_request_reset, rt, email, address)
     except RateLimited as exc:
-        return _form_page(request, rt, "reset_request.html", exc.status_code, sent=False, error=exc.message)
+        return _refused(_form_page(request, rt, "reset_request.html", exc.status_code, sent=False, error=exc.message),
+                        exc)
     return _form_page(request, rt, "reset_request.html", sent=True, minutes=signin.RESET_SECONDS // 60)
 
 
