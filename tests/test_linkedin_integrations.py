@@ -65,7 +65,7 @@ class Customer:
             assert app is not None
             member = integrations.administrator(session, app, self.admin)
             for name in types:
-                integrations.request(session, app, member, KINDS[name], clock=self.rt.clock)
+                integrations.request(session, app, member, name, clock=self.rt.clock)
 
     def rows(self) -> dict[str, tuple[IntegrationStatus, str | None]]:
         with self.rt.db.transaction(write=False) as session:
@@ -178,9 +178,9 @@ def test_a_batch_get_may_be_tunnelled_through_a_post(client: TestClient, acme: C
 def _longest_key(app_id: int | None = None, *, context_id: str = "2147483647") -> dict[str, str]:
     """A key with each part at its longest: the longest type with its tenant type, a customer named by
     `context_id`, and `dataProvider` ATS or (given an app id) the app's URN."""
-    found = max(TYPES.values(), key=lambda t: len(t.kind.name) + len(t.kind.audience) + len(t.context))
-    return {"integrationContext": f"urn:li:{found.context}:{context_id}", "integrationType": found.kind.name,
-            "tenantType": found.kind.audience,
+    found = max(TYPES.values(), key=lambda t: len(t.name) + len(t.audience) + len(t.context))
+    return {"integrationContext": f"urn:li:{found.context}:{context_id}", "integrationType": found.name,
+            "tenantType": found.audience,
             "dataProvider": "ATS" if app_id is None else f"urn:li:developerApplication:{app_id}"}
 
 
@@ -436,7 +436,7 @@ def test_a_recruiter_integration_waits_for_the_customer(client: TestClient, acme
     with runtime.db.transaction() as session:
         app = session.get(PartnerApp, acme.app_id)
         assert app is not None
-        integrations.confirm(session, app, KINDS["IN_ATS_INDICATOR"], clock=runtime.clock)
+        integrations.confirm(session, app, {"IN_ATS_INDICATOR": KINDS["IN_ATS_INDICATOR"]}, clock=runtime.clock)
     assert acme.rows()["IN_ATS_INDICATOR"] == (IntegrationStatus.enabled, "Indicator")
     assert client.get(applicant, headers=acme.token()).status_code == 200
 
@@ -452,9 +452,21 @@ def test_only_the_customers_admins_may_request(runtime: Runtime, acme: Customer)
                 integrations.administrator(session, app, account)
 
 
-def test_every_grant_is_a_scope_a_customers_app_may_hold():
-    for kind in KINDS.values():
-        assert kind.grants and set(kind.grants) <= set(held_by(Holder.client)), kind
+# what each type, once enabled, puts in the tokens of the customer's app: the Hire API's scopes, written out
+GRANTED = {
+    "APPLY_WITH_LINKEDIN": ("Public.Job.Read", "Public.Application.Write"),
+    "APPLY_CONNECT": ("Public.Job.Read", "Public.Application.Read", "Public.Application.Write"),
+    "ONE_CLICK_EXPORT": ("Public.Job.Read", "Public.Applicant.Write", "Public.Application.Write"),
+    "IN_ATS_INDICATOR": ("Public.Applicant.Read", "Public.Application.Read"),
+    "PROFILE_PLUGIN": ("Public.Job.Read", "Public.Applicant.Read", "Public.Application.Read"),
+    "CSA_API": ("Public.Job.Read", "Public.Applicant.Read", "Public.Application.Read"),
+}
+
+
+def test_each_type_grants_its_scopes_and_a_customers_app_may_hold_them():
+    assert {name: integrations.scopes_of(kind) for name, kind in KINDS.items()} == GRANTED
+    for scopes in GRANTED.values():
+        assert set(scopes) <= set(held_by(Holder.client))
 
 
 def test_concurrent_enablings_enable_once(runtime: Runtime, acme: Customer):

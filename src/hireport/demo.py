@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hireport.dialects.connect.scopes import Scope as ConnectScope
-from hireport.dialects.linkedin.kinds import KINDS as LINKEDIN_KINDS
 from hireport.dialects.linkedin.provisioning import RESERVED as LINKEDIN_RESERVED
 from hireport.dialects.linkedin.provisioning import URN as LINKEDIN_APP
 from hireport.dialects.linkedin.scopes import Scope as LinkedInScope
@@ -327,7 +326,7 @@ def _linkedin(session: Session, runtime: Runtime) -> DemoLinkedIn:
         admin = accounts.find(session, PEOPLE[0][0])
         assert admin is not None  # the demo people come first
         member = integrations.administrator(session, app, admin.id)
-        integrations.request(session, app, member, LINKEDIN_KINDS["APPLY_WITH_LINKEDIN"], clock=clock)
+        integrations.request(session, app, member, "APPLY_WITH_LINKEDIN", clock=clock)
     app_client = session.get(OAuthClient, app.oauth_client_id)
     assert app_client is not None
     secret = identity.rotate_client_secret(session, app_client)

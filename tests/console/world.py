@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from hireport.dialects.linkedin.kinds import KINDS
 from hireport.kit.auth import Caller
 from hireport.kit.runtime import Runtime
 from hireport.models import ApplicationStatus, Base, DocumentOwner, JobStatus, Partner, Role
@@ -101,7 +100,7 @@ def partner_app(rt: Runtime, tenant: int, admin_email: str) -> None:
                                                       callback_urls=[]))
         admin = accounts.find(s, admin_email)
         assert admin is not None
-        integrations.request(s, app.app, integrations.administrator(s, app.app, admin.id), KINDS["APPLY_WITH_LINKEDIN"],
+        integrations.request(s, app.app, integrations.administrator(s, app.app, admin.id), "APPLY_WITH_LINKEDIN",
                              clock=rt.clock)
 
 

@@ -22,6 +22,7 @@ class ScopeSpec:
     holders: frozenset[Holder]
     dialect: str = ""
     reads_only: bool = False  # True: it lets its holder read, never change (a viewer may grant it to an app)
+    capabilities: frozenset[str] = frozenset()  # the services' neutral capabilities it carries ("read jobs")
 
 
 _REGISTRY: dict[str, ScopeSpec] = {}
@@ -48,6 +49,13 @@ def held_by(holder: Holder, *, dialect: str | None = None) -> tuple[str, ...]:
     """Every registered scope that `holder` may be given (of one dialect's, if named), in registration order."""
     return tuple(name for name, spec in _REGISTRY.items()
                  if holder in spec.holders and dialect in (None, spec.dialect))
+
+
+def carrying(capabilities: Iterable[str], holder: Holder) -> tuple[str, ...]:
+    """Every registered scope `holder` may be given that carries one of these capabilities: those of the first
+    capability first, each in registration order, once."""
+    return tuple(dict.fromkeys(name for capability in capabilities for name, spec in _REGISTRY.items()
+                               if capability in spec.capabilities and holder in spec.holders))
 
 
 def parse_scopes(text: str | list[str] | tuple[str, ...], *, holder: Holder | None = None) -> list[str]:

@@ -3,11 +3,14 @@
 The customer's admin requests a kind of integration (in the partner's configuration plugin); the partner's
 app completes it, giving it a name; from then on it is enabled, or, for a kind the customer switches on
 themselves, ready for the admin to enable. Once enabled, the app's client holds what that kind grants
-(scopes), and an enabled integration never goes back. The kinds are the dialect's (`Kind`: a partner
-product such as an apply integration); the moves are the table `MOVES`.
+(scopes), and an enabled integration never goes back. The kinds are hireport's (`KINDS`: what each lets the
+app do, as neutral capabilities, and whether the customer enables it); a dialect offers them under names of its
+own, and an integration is recorded under the dialect's name. Which scopes carry a capability is the scope
+registry's to say (a dialect registers its scopes with the capabilities they carry). The moves are the table
+`MOVES`.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -18,20 +21,41 @@ from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
 from hireport.kit.clock import Clock
-from hireport.kit.errors import Forbidden, InvalidTransition, NotFound
+from hireport.kit.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from hireport.kit.scopes import Holder, carrying
 from hireport.models import Integration, IntegrationStatus, OAuthClient, Partner, PartnerApp
 from hireport.services import accounts
 from hireport.services.accounts import Action
 
 
+class Capability(StrEnum):
+    """What an enabled integration lets the partner's app do with its customer's data."""
+
+    read_jobs = "read jobs"
+    read_applicants = "read applicants"
+    create_applicants = "create applicants"
+    read_applications = "read applications"
+    create_applications = "create applications"
+
+
 @dataclass(frozen=True)
 class Kind:
-    """A kind of integration a dialect offers."""
+    """A kind of integration hireport offers a partner's app (a dialect names it in its own words)."""
 
     name: str
-    audience: str                    # whom it serves, in the dialect's words (LinkedIn's tenant type)
-    grants: tuple[str, ...]          # the scopes the app's client holds once it is enabled
+    grants: tuple[Capability, ...]   # what the app may do once it is enabled
     customer_confirms: bool = False  # the partner's completion makes it ready; the customer's admin enables it
+
+
+C = Capability
+_READ_ALL = (C.read_jobs, C.read_applicants, C.read_applications)
+KINDS = {k.name: k for k in (
+    Kind("apply", (C.read_jobs, C.create_applications)),  # candidates apply on the partner's pages
+    Kind("apply_and_follow", (C.read_jobs, C.read_applications, C.create_applications)),  # and follow them
+    Kind("export", (C.read_jobs, C.create_applicants, C.create_applications), customer_confirms=True),  # recruiters
+    Kind("indicator", (C.read_applicants, C.read_applications), customer_confirms=True),  # who the customer knows
+    Kind("profile", _READ_ALL, customer_confirms=True),  # recruiters see a candidate's story with the customer
+)}
 
 
 class Step(StrEnum):
@@ -57,6 +81,10 @@ MOVES: dict[tuple[IntegrationStatus | None, Step], IntegrationStatus] = {
 
 class AlreadyEnabled(InvalidTransition):
     """The partner may not change an integration that is enabled (it cannot be disabled or enabled again)."""
+
+
+class NotReady(InvalidInput):
+    """The customer's admin may enable only what the partner has made ready."""
 
 
 def app_of(session: Session, caller: Caller, operation: str) -> PartnerApp:
@@ -91,31 +119,35 @@ def of_app(session: Session, app: PartnerApp, *, lock: bool = False) -> dict[str
     return {row.kind: row for row in rows}
 
 
-def request(session: Session, app: PartnerApp, member: accounts.Member, kind: Kind, *, clock: Clock) -> Integration:
-    """The customer's admin asks for `kind` (again: nothing changes)."""
-    found = of_app(session, app).get(kind.name)
+def request(session: Session, app: PartnerApp, member: accounts.Member, name: str, *, clock: Clock) -> Integration:
+    """The customer's admin asks for the kind the dialect calls `name` (again: nothing changes)."""
+    found = of_app(session, app).get(name)
     status = _next(found, Step.request)
     if found is not None:
         return found
     now = clock.now()
-    row = Integration(app_id=app.id, tenant_id=app.tenant_id, kind=kind.name, status=status, name=None, settings={},
+    row = Integration(app_id=app.id, tenant_id=app.tenant_id, kind=name, status=status, name=None, settings={},
                       requested_by=member.account_id, requested_at=now, enabled_at=None, updated_at=now)
     try:
         with session.begin_nested():
             session.add(row)
             session.flush()
     except IntegrityError:  # the same request at the same time: it is recorded once
-        return of_app(session, app)[kind.name]
+        return of_app(session, app)[name]
     return row
 
 
-def confirm(session: Session, app: PartnerApp, kind: Kind, *, clock: Clock) -> Integration:
-    """The customer's admin switches on a kind the partner has prepared."""
-    found = of_app(session, app, lock=True).get(kind.name)
-    if found is None:
-        raise NotFound(f"no {kind.name} integration was requested")
-    _move(session, app, found, kind, Step.confirm, clock)
-    return found
+def confirm(session: Session, app: PartnerApp, kinds: Mapping[str, Kind], *, clock: Clock) -> list[str]:
+    """The customer's admin switches on, of these kinds (the dialect's name -> kind), those the partner has made
+    ready, and is told which; if the partner has made none ready, NotReady and nothing changes."""
+    found = of_app(session, app, lock=True)
+    ready = [name for name in kinds if name in found and (found[name].status, Step.confirm) in MOVES]
+    if not ready:
+        raise NotReady("the partner has not made this integration ready yet")
+    for name in ready:
+        _move(session, app, found[name], kinds[name], Step.confirm, clock)
+    session.flush()
+    return ready
 
 
 def complete(session: Session, app: PartnerApp, names: Mapping[str, str], kinds: Mapping[str, Kind], *,
@@ -191,11 +223,16 @@ def _move(session: Session, app: PartnerApp, row: Integration, kind: Kind, step:
     row.updated_at = clock.now()
     if row.status == S.enabled and row.enabled_at is None:
         row.enabled_at = row.updated_at
-        _grant(session, app, kind.grants)
+        _grant(session, app, kind)
 
 
-def _grant(session: Session, app: PartnerApp, scopes: Iterable[str]) -> None:
+def scopes_of(kind: Kind) -> tuple[str, ...]:
+    """The scopes an app's client holds once `kind` is enabled: those that carry what it grants."""
+    return carrying(kind.grants, Holder.client)
+
+
+def _grant(session: Session, app: PartnerApp, kind: Kind) -> None:
     """The app's client holds what the enabled integration grants (its tokens carry it from the next one)."""
     client = session.get(OAuthClient, app.oauth_client_id)
     assert client is not None  # the app's client goes with it (ON DELETE CASCADE)
-    client.scopes = list(dict.fromkeys([*client.scopes, *scopes]))
+    client.scopes = list(dict.fromkeys([*client.scopes, *scopes_of(kind)]))

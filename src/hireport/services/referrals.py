@@ -81,6 +81,10 @@ class Registration:
     preferences: list[Preference] | None  # None: leave them as they are; []: remove them
 
 
+class NotACustomer(InvalidInput):
+    """A signed-in person who is no customer yet has nothing of their own to change."""
+
+
 @dataclass
 class Summary:
     points: int
@@ -161,9 +165,13 @@ def preferences(session: Session, caller: Caller, customer: Customer | None,
     return [(p, premiums[p.premium_id]) for p in found]
 
 
-def set_preferences(session: Session, caller: Caller, customer: Customer, campaign_code: str,
+def set_preferences(session: Session, caller: Caller, account_id: int, campaign_code: str,
                     wanted: list[Preference]) -> None:
-    """Delete the referrer's preferences for the campaign, then apply these."""
+    """Delete the signed-in person's preferences for the campaign, then apply these. A person who is no
+    customer yet has none to change (NotACustomer)."""
+    customer = customer_of_account(session, caller, account_id)
+    if customer is None:
+        raise NotACustomer("the user is not a customer yet: register a recruitment first")
     campaign = _campaign(session, caller, campaign_code)
     _replace_preferences(session, caller, customer, campaign, _premiums(session, caller, campaign, wanted))
     session.flush()
@@ -189,7 +197,22 @@ def decide(session: Session, caller: Caller, referral_id: int, *, confirm: bool,
     return referral
 
 
-def replay(session: Session, caller: Caller, key: str, request: bytes) -> tuple[int, str] | None:
+def register_once(session: Session, caller: Caller, wanted: Registration, *, key: str | None, request: bytes,
+                  answer: tuple[int, str], clock: Clock, account_id: int | None = None) -> tuple[int, str]:
+    """Register `wanted` (see `register`) and give `answer` (status, body). With an idempotency `key`, once: a
+    retry with the same key and the same `request` gets the first answer and registers nothing; the same key
+    with another request is a Conflict. A registration refused is not remembered (a retry may succeed)."""
+    if key is not None:
+        first = _replay(session, caller, key, request)
+        if first is not None:
+            return first
+    register(session, caller, wanted, clock=clock, account_id=account_id)
+    if key is not None:
+        _remember(session, caller, key, request, answer, clock=clock)
+    return answer
+
+
+def _replay(session: Session, caller: Caller, key: str, request: bytes) -> tuple[int, str] | None:
     """The first answer to a request with this idempotency key, if there was one; the same key with another
     body is a Conflict. Locks the tenant's registrations first: a retry racing its original waits for it."""
     lock_tenant(session, caller)
@@ -202,8 +225,9 @@ def replay(session: Session, caller: Caller, key: str, request: bytes) -> tuple[
     return found.status, found.body
 
 
-def remember(session: Session, caller: Caller, key: str, request: bytes, status: int, body: str, *,
-             clock: Clock) -> None:
+def _remember(session: Session, caller: Caller, key: str, request: bytes, answer: tuple[int, str], *,
+              clock: Clock) -> None:
+    status, body = answer
     session.add(IdempotentRequest(tenant_id=caller.require_tenant(), client_id=caller.client_id, key=key,
                                   request_hash=_digest(request), status=status, body=body, created_at=clock.now()))
     session.flush()

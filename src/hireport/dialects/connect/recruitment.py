@@ -11,7 +11,6 @@ from starlette.responses import JSONResponse, Response
 from hireport.dialects.connect.auth import mode
 from hireport.dialects.connect.scopes import Scope
 from hireport.kit.auth import Caller
-from hireport.kit.errors import InvalidInput
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import Customer, Referral
 from hireport.services import referrals
@@ -166,15 +165,9 @@ def register_as_user(session: DbSession, rt: RuntimeDep, caller: UserMode, body:
 def _register(session: DbSession, rt: RuntimeDep, caller: Caller, body: Registration, *, account_id: int | None,
               key: str | None) -> Response:
     raw = body.model_dump_json(exclude_unset=True).encode()  # what a retry must repeat (its JSON, as read)
-    if key is not None:
-        first = referrals.replay(session, caller, key, raw)
-        if first is not None:
-            return Response(first[1], status_code=first[0], media_type="application/json")
-    referrals.register(session, caller, _registration(body), clock=rt.clock, account_id=account_id)
-    answer = '{"status":"ok"}'
-    if key is not None:
-        referrals.remember(session, caller, key, raw, 200, answer, clock=rt.clock)
-    return Response(answer, media_type="application/json")
+    status, answer = referrals.register_once(session, caller, _registration(body), key=key, request=raw,
+                                             answer=(200, '{"status":"ok"}'), clock=rt.clock, account_id=account_id)
+    return Response(answer, status_code=status, media_type="application/json")
 
 
 @router.get("/recruitment/{campaign}", summary="List recruitments", response_model=RecruitmentList)
@@ -207,11 +200,8 @@ def change_preferences(session: DbSession, caller: UserMode, campaign: CampaignC
                        body: PreferencesIn) -> Preferences:
     """Existing preferences of the user for the campaign are deleted, then these applied."""
     assert caller.account_id is not None
-    customer = referrals.customer_of_account(session, caller, caller.account_id)
-    if customer is None:
-        raise InvalidInput("the user is not a customer yet: register a recruitment first")
-    referrals.set_preferences(session, caller, customer, campaign, [_preference(p) for p in
-                                                                     body.recruitmentPremiumPreferences])
+    referrals.set_preferences(session, caller, caller.account_id, campaign,
+                              [_preference(p) for p in body.recruitmentPremiumPreferences])
     return list_preferences(session, caller, campaign)
 
 

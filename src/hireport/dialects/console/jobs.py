@@ -16,7 +16,7 @@ from hireport.kit.dialect import Problem
 from hireport.kit.errors import InvalidTransition
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import DocumentOwner, Job, JobStatus
-from hireport.services import documents, job_status, jobs
+from hireport.services import documents, jobs
 from hireport.services.accounts import Member
 from hireport.services.jobs import JobFields
 from hireport.web.people import CheckedForm
@@ -66,6 +66,6 @@ def move(request: Request, member: Recruiter, form: CheckedForm, session: DbSess
 def _job_page(request: Request, member: Member, session: DbSession, job: Job, *, status: int = 200,
               refused: Problem | None = None) -> Response:
     attached = documents.attached_to(session, member.caller, DocumentOwner.job, [job.id])[job.id]
-    moves = [target for target in JobStatus if target in job_status.ALLOWED[job.status]]
+    moves = jobs.moves_from(job)
     return show(request, member, "job.html", status=status, section="jobs", job=job, documents=attached,
                 moves=moves, refused=refused)

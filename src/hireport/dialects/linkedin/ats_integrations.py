@@ -340,12 +340,12 @@ def _checked(key: Key, app: PartnerApp) -> str | None:
     if found is None:
         raise InvalidInput(BAD_CONTEXT)
     integration_type = TYPES.get(key["integrationType"])
-    if (integration_type is None or key["tenantType"] != integration_type.kind.audience
+    if (integration_type is None or key["tenantType"] != integration_type.audience
             or key["dataProvider"] not in (DATA_PROVIDER, f"{APP_URN}{app.id}")):
         raise InvalidInput(INCOMPLETE)
     if found[1] != integration_type.context or found[2] != str(app.tenant_id):
         return None
-    return integration_type.kind.name
+    return integration_type.name
 
 
 def _identity(key: Key) -> tuple[tuple[str, str], ...]:

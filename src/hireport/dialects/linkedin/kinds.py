@@ -1,50 +1,42 @@
-"""LinkedIn's integration types, what each grants a customer's app once enabled, and the bundles the
-configuration plugin offers.
+"""LinkedIn's integration types: each is one of hireport's kinds of integration (what it grants a customer's
+app once enabled, and whether the customer enables it after the partner, are the service's: see
+`hireport.services.integrations`), with LinkedIn's tenant type and the URN type of its context; and the
+bundles the configuration plugin offers.
 
-What an enabled integration grants is hireport's decision (LinkedIn's integrations reach LinkedIn's data;
-hireport's reach the customer's data in hireport, through the Hire API's scopes): each type gets what its
-product needs and nothing else.
-
-| type | tenantType | context | grants | customer enables it after the partner |
-|---|---|---|---|---|
-| APPLY_WITH_LINKEDIN | JOBS | organization | read jobs, create applications | no |
-| APPLY_CONNECT | JOBS | organization | read jobs, read and create applications | no |
-| ONE_CLICK_EXPORT | RECRUITER | organization | read jobs, create applicants and applications | yes |
-| IN_ATS_INDICATOR | RECRUITER | organization | read applicants and applications | yes |
-| PROFILE_PLUGIN | RECRUITER | organization | read jobs, applicants and applications | yes |
-| CSA_API | RECRUITER | contract | read jobs, applicants and applications | yes |
+| type | tenantType | context | hireport's kind | grants | customer enables it after the partner |
+|---|---|---|---|---|---|
+| APPLY_WITH_LINKEDIN | JOBS | organization | apply | read jobs, create applications | no |
+| APPLY_CONNECT | JOBS | organization | apply_and_follow | read jobs, read and create applications | no |
+| ONE_CLICK_EXPORT | RECRUITER | organization | export | read jobs, create applicants and applications | yes |
+| IN_ATS_INDICATOR | RECRUITER | organization | indicator | read applicants and applications | yes |
+| PROFILE_PLUGIN | RECRUITER | organization | profile | read jobs, applicants and applications | yes |
+| CSA_API | RECRUITER | contract | profile | read jobs, applicants and applications | yes |
 """
 
 from dataclasses import dataclass
 
 from hireport.models import IntegrationStatus
+from hireport.services.integrations import KINDS as NEUTRAL
 from hireport.services.integrations import Kind
 
 JOBS, RECRUITER = "JOBS", "RECRUITER"
-# the Hire API's scopes (registered by the pageup dialect; a test holds every name here to the registry)
-JOB_READ, APPLICANT_READ, APPLICANT_WRITE = "Public.Job.Read", "Public.Applicant.Read", "Public.Applicant.Write"
-APPLICATION_READ, APPLICATION_WRITE = "Public.Application.Read", "Public.Application.Write"
-_READ_ALL = (JOB_READ, APPLICANT_READ, APPLICATION_READ)
 
 
 @dataclass(frozen=True)
 class Type:
+    name: str
     kind: Kind
-    context: str  # the URN type of its integrationContext: urn:li:{context}:{customer}
+    audience: str  # its tenantType
+    context: str   # the URN type of its integrationContext: urn:li:{context}:{customer}
 
 
-def _type(name: str, audience: str, grants: tuple[str, ...], *, confirms: bool = False,
-          context: str = "organization") -> Type:
-    return Type(Kind(name, audience, grants, customer_confirms=confirms), context)
-
-
-TYPES = {t.kind.name: t for t in (
-    _type("APPLY_WITH_LINKEDIN", JOBS, (JOB_READ, APPLICATION_WRITE)),
-    _type("APPLY_CONNECT", JOBS, (JOB_READ, APPLICATION_READ, APPLICATION_WRITE)),
-    _type("ONE_CLICK_EXPORT", RECRUITER, (JOB_READ, APPLICANT_WRITE, APPLICATION_WRITE), confirms=True),
-    _type("IN_ATS_INDICATOR", RECRUITER, (APPLICANT_READ, APPLICATION_READ), confirms=True),
-    _type("PROFILE_PLUGIN", RECRUITER, _READ_ALL, confirms=True),
-    _type("CSA_API", RECRUITER, _READ_ALL, confirms=True, context="contract"),
+TYPES = {t.name: t for t in (
+    Type("APPLY_WITH_LINKEDIN", NEUTRAL["apply"], JOBS, "organization"),
+    Type("APPLY_CONNECT", NEUTRAL["apply_and_follow"], JOBS, "organization"),
+    Type("ONE_CLICK_EXPORT", NEUTRAL["export"], RECRUITER, "organization"),
+    Type("IN_ATS_INDICATOR", NEUTRAL["indicator"], RECRUITER, "organization"),
+    Type("PROFILE_PLUGIN", NEUTRAL["profile"], RECRUITER, "organization"),
+    Type("CSA_API", NEUTRAL["profile"], RECRUITER, "contract"),
 )}
 KINDS = {name: t.kind for name, t in TYPES.items()}
 

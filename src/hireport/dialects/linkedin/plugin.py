@@ -166,23 +166,17 @@ def request_bundle(rt: RuntimeDep, session: DbSession, ask: Ask, authorization: 
     app, member = _admin(rt, session, ask.api_key, authorization)
     members = _bundle(ask.type)
     for name in members:
-        integrations.request(session, app, member, KINDS[name], clock=rt.clock)
+        integrations.request(session, app, member, name, clock=rt.clock)
     return [Requested(integrationContext=context_of(name, app.tenant_id), integrationType=name,
-                      tenantType=TYPES[name].kind.audience) for name in members]
+                      tenantType=TYPES[name].audience) for name in members]
 
 
 @router.post("/widgets/ats/confirmations")
 def confirm_bundle(rt: RuntimeDep, session: DbSession, ask: Ask, authorization: Bearer = None) -> JSONResponse:
     """The admin switches on what the partner made ready (PARTNER_READY -> ENABLED)."""
     app, _ = _admin(rt, session, ask.api_key, authorization)
-    members = _bundle(ask.type)
-    found = integrations.of_app(session, app)
-    ready = [name for name in members if name in found and found[name].status == IntegrationStatus.partner_ready]
-    if not ready:
-        raise InvalidInput("the partner has not made this integration ready yet")
-    for name in ready:
-        integrations.confirm(session, app, KINDS[name], clock=rt.clock)
-    return JSONResponse({"enabled": ready})
+    enabled = integrations.confirm(session, app, {name: KINDS[name] for name in _bundle(ask.type)}, clock=rt.clock)
+    return JSONResponse({"enabled": enabled})
 
 
 def _offered(types: str) -> list[str]:

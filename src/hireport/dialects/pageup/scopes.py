@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from hireport.kit.scopes import Holder, ScopeSpec
+from hireport.services.integrations import Capability
 
 
 class Scope(StrEnum):
@@ -21,6 +22,11 @@ class Scope(StrEnum):
 
 
 PROVIDER_SCOPES = (Scope.background_check_read, Scope.background_check_write)
+# what an integration a customer enables for a partner's app lets it do, as the Hire API's scopes carry it
+CARRIES = {Scope.job_read: Capability.read_jobs, Scope.applicant_read: Capability.read_applicants,
+           Scope.applicant_write: Capability.create_applicants, Scope.application_read: Capability.read_applications,
+           Scope.application_write: Capability.create_applications}
 SPECS = tuple(ScopeSpec(s.value, frozenset({Holder.partner_client if s in PROVIDER_SCOPES else Holder.client}),
-                        reads_only=s.value.endswith(".Read"))
+                        reads_only=s.value.endswith(".Read"),
+                        capabilities=frozenset({CARRIES[s]} if s in CARRIES else ()))
               for s in Scope)
