@@ -162,14 +162,16 @@ class Generator:
                 "title": f"{title} - {site}", "status": status,
                 "description": f"<p>Join Acme Health in {site} as a {title}.</p>", "summary": f"{title}, full time",
                 "num_vacancies": rng.randint(1, 4), "replacement_positions": 0, "job_type": "full_time",
-                "publication_type": "external", "department_id": rng.randint(1, 12), "role_id": rng.randint(1, 40),
-                "branch_id": None, "site_id": site, "owner_user_id": f"u{rng.randint(100, 199)}", "career_page_id": 1,
+                "career_page_id": 1,
                 "salary": float(rng.randint(60, 180) * 1000), "hiring_deadline": (closes + timedelta(days=30)).date(),
-                "application_deadline": closes.date(), "needed_date": closes + timedelta(days=45),
-                "position_start": closes + timedelta(days=60), "position_end": None, "expires_at": closes,
-                "quick_apply": rng.random() < 0.2,
+                "application_deadline": closes.date(), "expires_at": closes, "quick_apply": rng.random() < 0.2,
                 "cancel_reason": "cancellation_requested_by_manager" if status == JobStatus.canceled else None,
-                "custom_fields": [], "attributes": {"SupplementaryField1": rng.choice(["Clinical", "Corporate"])},
+                "custom_fields": [], "attributes": {  # the vendor-only fields, under their wire names
+                    "publicationType": "external", "departmentId": rng.randint(1, 12), "roleId": rng.randint(1, 40),
+                    "SiteID": site, "OwnerUserID": f"u{rng.randint(100, 199)}",
+                    "NeededDate": (closes + timedelta(days=45)).isoformat(),
+                    "PositionStart": (closes + timedelta(days=60)).isoformat(),
+                    "SupplementaryField1": rng.choice(["Clinical", "Corporate"])},
                 "created_at": opened - timedelta(days=14), "updated_at": min(closes, self.now),
             })
         return rows

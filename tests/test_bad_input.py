@@ -25,7 +25,6 @@ from sqlalchemy import MetaData, select
 from starlette.testclient import TestClient
 
 from hireport.dialects.gupy.scopes import Scope as GupyScope
-from hireport.dialects.linkedin.kinds import KINDS
 from hireport.dialects.linkedin.plugin import GRANT
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import LONG_TEXT, MAX_PAGE
@@ -308,10 +307,9 @@ def manage(r: dict[str, int]) -> Iterator[Case]:
             {"summary": TEXT}, {"division_code": LONG}, {"attributes": MANY_KEYS}, {"attributes": {"K" * 200: 1}},
             {"hiring_deadline": "99999-01-01"}, {"status": "bogus"})],
         *[("PATCH", f"{T}/jobs/{job}", b) for b in (
-            *[{"needed_date": d} for d in [*ZONELESS, *EDGES]], {"position_start": ZONELESS[0]},
+            *[{"expires_at": d} for d in [*ZONELESS, *EDGES]],
             {"custom_fields": None}, {"custom_fields": [{}] * 101}, {"custom_fields": [MANY_KEYS]}, {"title": None},
-            {"code": None}, {"salary": 1e13}, {"job_type": LONG}, {"publication_type": LONG}, {"site_id": LONG},
-            {"owner_user_id": LONG}, {"cancel_reason": LONG}, {"career_page_id": 2**31}, {"role_id": 2**31})],
+            {"code": None}, {"salary": 1e13}, {"job_type": LONG}, {"cancel_reason": LONG}, {"career_page_id": 2**31})],
         *[("POST", f"{T}/applicants", {"first_name": "a", "last_name": "b", "email": "a@example.com", **b}) for b in (
             {"first_name": ""}, {"first_name": LONG}, {"last_name": ""}, {"middle_name": LONG},
             {"email": "a" * 400 + "@example.com"}, {"email": "not-an-email"}, {"phone": LONG},
@@ -528,7 +526,7 @@ def _customer_app(runtime: Runtime, client: TestClient, parent_token: str) -> tu
         app = session.get(PartnerApp, app_id)
         assert app is not None
         integrations.request(session, app, integrations.administrator(session, app, admin),
-                             KINDS["APPLY_WITH_LINKEDIN"], clock=runtime.clock)
+                             "APPLY_WITH_LINKEDIN", clock=runtime.clock)
         token = signin.start(session, accounts.get(session, admin), clock=runtime.clock, lifetime=3600)
         signed_in = signin.resolve(session, token, clock=runtime.clock, idle=3600)
         assert signed_in is not None

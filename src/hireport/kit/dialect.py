@@ -13,7 +13,7 @@ takes document-sized bodies says so with `openapi_extra=DOCUMENT_BODY` (others t
 
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fastapi import APIRouter
@@ -27,6 +27,8 @@ from hireport.kit.auth import Caller
 from hireport.kit.errors import DomainError
 from hireport.kit.runtime import Runtime
 from hireport.kit.scopes import ScopeSpec, register
+from hireport.kit.tenant_settings import TenantSetting
+from hireport.kit.tenant_settings import register as register_settings
 
 PUBLIC: dict[str, Any] = {"security": []}
 DOCUMENT_BODY: dict[str, Any] = {"x-body": "document"}
@@ -77,13 +79,15 @@ class Dialect:
     setup: Callable[[Runtime], None] | None = None  # per-runtime state, e.g. a rate limiter
     pages: bool = False                        # pages for people (HTML), not an API: no API docs
     paths: tuple[str, ...] = ()                # where it is, as a person is told (front door): default its prefix
+    tenant_settings: tuple[TenantSetting, ...] = ()  # switches an operator turns per tenant (management API)
 
     @property
     def api(self) -> bool:
         return not self.pages
 
     def __post_init__(self) -> None:
-        register(ScopeSpec(s.name, s.holders, self.name, s.reads_only) for s in self.scopes)
+        register(replace(s, dialect=self.name) for s in self.scopes)
+        register_settings(replace(s, dialect=self.name) for s in self.tenant_settings)
 
     @property
     def docs_at(self) -> str:

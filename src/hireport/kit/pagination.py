@@ -46,7 +46,7 @@ def check_page(page: int, page_size: int, max_page_size: int = MAX_LIMIT) -> Non
     if page < 1:
         raise InvalidInput("page starts at 1", field="page")
     if not 1 <= page_size <= max_page_size:
-        raise InvalidInput(f"pageSize must be between 1 and {max_page_size}", field="pageSize")
+        raise InvalidInput(f"{{page_size}} must be between 1 and {max_page_size}", field="page_size")
 
 
 def numbered_page(session: Session, stmt: Select[Any], order_by: Any, *, page: int, page_size: int,

@@ -23,7 +23,8 @@ class JobStatus(StrEnum):
 
 class Job(TenantScoped, Base):
     """A job (requisition). `id` is hireport's, `external_id` the integrator's own id of it, `code` the
-    tenant's job code. Fields only one vendor API knows round-trip in `attributes`."""
+    tenant's job code. Fields only one vendor API knows round-trip in `attributes`, each under its name on
+    that API's wire (written and read by that dialect alone; the services never look inside)."""
 
     __tablename__ = "jobs"
     __table_args__ = (
@@ -42,13 +43,7 @@ class Job(TenantScoped, Base):
     num_vacancies: Mapped[int | None]
     replacement_positions: Mapped[int | None]
     job_type: Mapped[str | None] = mapped_column(String(64))
-    publication_type: Mapped[str | None] = mapped_column(String(16))
-    department_id: Mapped[int | None]
-    role_id: Mapped[int | None]
-    branch_id: Mapped[int | None]
-    site_id: Mapped[str | None] = mapped_column(String(100))
     division_code: Mapped[str | None] = mapped_column(String(100))
-    owner_user_id: Mapped[str | None] = mapped_column(String(100))
     career_page_id: Mapped[int | None]
     # What a careers page shows and filters by: the department's and the place's names.
     department: Mapped[str | None] = mapped_column(String(100))
@@ -56,9 +51,6 @@ class Job(TenantScoped, Base):
     salary: Mapped[float | None] = mapped_column(Numeric(14, 2, asdecimal=False))
     hiring_deadline: Mapped[date | None]
     application_deadline: Mapped[date | None]
-    needed_date: Mapped[datetime | None]
-    position_start: Mapped[datetime | None]
-    position_end: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     quick_apply: Mapped[bool] = mapped_column(default=False)
     cancel_reason: Mapped[str | None] = mapped_column(String(100))

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from hireport.kit import tenant_settings as tenant_settings_registry
 from hireport.kit.auth import MAX_TOKEN_LIFETIME, TokenAuthority, TokenClaims, TokenState
 from hireport.kit.cache import RecentlyConfirmed
 from hireport.kit.clock import Clock
@@ -23,18 +24,15 @@ from hireport.models import OAuthClient, OperatorCredential, Partner, PartnerKin
 
 # -- tenants and partners ---------------------------------------------------------------------------
 
-TENANT_SETTINGS: dict[str, type] = {"fuzzy_serializer": bool, "pending_checks_leased": bool}
-TENANT_DEFAULTS: dict[str, Any] = {"fuzzy_serializer": True, "pending_checks_leased": True}
-
-
 def tenant_settings(session: Session, tenant_id: int, *, remembered: RecentlyConfirmed) -> dict[str, Any]:
-    """A tenant's settings, defaults filled in, remembered for a few seconds (`remembered`, keyed by
-    `settings_key`): the process that changes them forgets them at once (`update_tenant`'s caller, after
-    the commit), another process sees the change once `remembered` lets it go (its time bound, 10 s)."""
+    """A tenant's settings (the dialects declare them: `hireport.kit.tenant_settings`), defaults filled in,
+    remembered for a few seconds (`remembered`, keyed by `settings_key`): the process that changes them
+    forgets them at once (`update_tenant`'s caller, after the commit), another process sees the change once
+    `remembered` lets it go (its time bound, 10 s)."""
     key = settings_key(tenant_id)
     found: dict[str, Any] | None = remembered.get(key)
     if found is None:
-        found = {**TENANT_DEFAULTS, **get_tenant(session, tenant_id).settings}
+        found = {**tenant_settings_registry.defaults(), **get_tenant(session, tenant_id).settings}
         remembered.add(key, found)
     return found
 
@@ -65,12 +63,13 @@ def update_tenant(session: Session, tenant_id: int, *, name: str | None = None,
                   settings: dict[str, Any] | None = None) -> Tenant:
     tenant = get_tenant(session, tenant_id)
     if settings:
-        unknown = set(settings) - set(TENANT_SETTINGS)
+        known = tenant_settings_registry.known()
+        unknown = set(settings) - set(known)
         if unknown:
             raise InvalidInput(f"unknown tenant setting(s): {', '.join(sorted(unknown))}", field="settings")
         for key, value in settings.items():
-            if not isinstance(value, TENANT_SETTINGS[key]):
-                raise InvalidInput(f"setting {key} must be a {TENANT_SETTINGS[key].__name__}", field="settings")
+            if not isinstance(value, known[key].kind):
+                raise InvalidInput(f"setting {key} must be a {known[key].kind.__name__}", field="settings")
         tenant.settings = {**tenant.settings, **settings}
     if name is not None:
         tenant.name = name

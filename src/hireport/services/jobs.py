@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hireport.kit.auth import Caller
-from hireport.kit.bounds import Attributes, Count, Id32, Int32, LongText, Money, UtcDatetime
+from hireport.kit.bounds import Attributes, Count, Id32, LongText, Money, UtcDatetime
 from hireport.kit.clock import Clock
 from hireport.kit.db import Reader
 from hireport.kit.errors import Conflict, InvalidInput, NotFound
@@ -36,22 +36,13 @@ class JobFields(BaseModel):
     num_vacancies: Count | None = None
     replacement_positions: Count | None = None
     job_type: str | None = Field(default=None, max_length=64)
-    publication_type: str | None = Field(default=None, max_length=16)
-    department_id: Int32 | None = None
-    role_id: Int32 | None = None
-    branch_id: Int32 | None = None
-    site_id: str | None = Field(default=None, max_length=100)
     division_code: str | None = Field(default=None, max_length=100)
-    owner_user_id: str | None = Field(default=None, max_length=100)
     career_page_id: Id32 | None = None
     department: str | None = Field(default=None, max_length=100)
     location: str | None = Field(default=None, max_length=200)
     salary: Money | None = None
     hiring_deadline: date | None = None
     application_deadline: date | None = None
-    needed_date: UtcDatetime | None = None
-    position_start: UtcDatetime | None = None
-    position_end: UtcDatetime | None = None
     expires_at: UtcDatetime | None = None
     quick_apply: bool | None = None
     cancel_reason: str | None = Field(default=None, max_length=100)
@@ -205,3 +196,8 @@ def _flush_unique(session: Session, job: Job) -> None:
         session.flush()
     except IntegrityError as exc:
         raise Conflict("another job of this tenant already has this code or external id") from exc
+
+
+def moves_from(job: Job) -> list[JobStatus]:
+    """The statuses the lifecycle lets `job` move to from where it stands, in the statuses' order."""
+    return [target for target in JobStatus if target in job_status.ALLOWED[job.status]]

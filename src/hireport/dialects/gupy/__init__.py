@@ -48,8 +48,7 @@ stable Message-ID. A template that was used cannot be deleted.
 
 
 VOCABULARY = {
-    "title": "name", "job_type": "type", "publication_type": "publicationType", "num_vacancies": "numVacancies",
-    "department_id": "departmentId", "role_id": "roleId", "branch_id": "branchId", "quick_apply": "quickApply",
+    "title": "name", "job_type": "type", "num_vacancies": "numVacancies", "quick_apply": "quickApply",
     "hiring_deadline": "hiringDeadline", "application_deadline": "applicationDeadline",
     "career_page_id": "careerPageId", "custom_fields": "customFields", "cancel_reason": "cancelReason",
     "job_status": "status", "job_id": "jobId", "application_id": "applicationId", "template_id": "templateId",

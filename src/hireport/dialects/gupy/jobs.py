@@ -9,6 +9,7 @@ from hireport.dialects.gupy.auth import endpoint
 from hireport.dialects.gupy.scopes import Scope
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import PageNumber, RowId
+from hireport.kit.kept import kept_fields
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import Job, JobStatus
 from hireport.services import jobs
@@ -20,11 +21,11 @@ JobsRead = Annotated[Caller, Depends(endpoint(Scope.jobs_read))]
 JobsWrite = Annotated[Caller, Depends(endpoint(Scope.jobs_write))]
 PerPage = Annotated[int, Query(ge=1, le=100)]
 
-_NEUTRAL = {"name": "title", "code": "code", "type": "job_type", "publicationType": "publication_type",
-            "numVacancies": "num_vacancies", "departmentId": "department_id", "roleId": "role_id",
-            "branchId": "branch_id", "quickApply": "quick_apply", "hiringDeadline": "hiring_deadline",
+_NEUTRAL = {"name": "title", "code": "code", "type": "job_type", "numVacancies": "num_vacancies",
+            "quickApply": "quick_apply", "hiringDeadline": "hiring_deadline",
             "applicationDeadline": "application_deadline", "description": "description",
             "careerPageId": "career_page_id", "customFields": "custom_fields", "cancelReason": "cancel_reason"}
+_IN_ATTRIBUTES = shapes.KEPT_FIELDS + shapes.VENDOR_FIELDS
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Create a job")
@@ -65,7 +66,7 @@ async def update_job(jobId: RowId, body: shapes.JobPatch, rt: RuntimeDep, caller
 def _fields(body: shapes.JobPatch) -> JobFields:
     sent = body.model_dump(exclude_unset=True, mode="json", exclude={"status"})
     values: dict[str, Any] = {_NEUTRAL[k]: v for k, v in sent.items() if k in _NEUTRAL}
-    vendor = {k: v for k, v in sent.items() if k in shapes.VENDOR_FIELDS}
+    vendor = {k: v for k, v in sent.items() if k in _IN_ATTRIBUTES}
     if vendor:
         values["attributes"] = vendor
     return JobFields.model_validate(values)
@@ -73,10 +74,10 @@ def _fields(body: shapes.JobPatch) -> JobFields:
 
 def view(j: Job) -> shapes.Job:
     vendor = {k: v for k, v in j.attributes.items() if k in shapes.VENDOR_FIELDS}
+    kept = kept_fields(j.attributes, shapes.Job, shapes.KEPT_FIELDS)
     return shapes.Job(
-        id=j.id, code=j.code, name=j.title, status=j.status, type=j.job_type, publicationType=j.publication_type,
-        numVacancies=j.num_vacancies, departmentId=j.department_id, roleId=j.role_id, branchId=j.branch_id,
+        id=j.id, code=j.code, name=j.title, status=j.status, type=j.job_type, numVacancies=j.num_vacancies,
         careerPageId=j.career_page_id, quickApply=j.quick_apply, hiringDeadline=j.hiring_deadline,
         applicationDeadline=j.application_deadline, description=j.description, cancelReason=j.cancel_reason,
-        customFields=j.custom_fields, createdAt=j.created_at, updatedAt=j.updated_at, **vendor,
+        customFields=j.custom_fields, createdAt=j.created_at, updatedAt=j.updated_at, **kept, **vendor,
     )

@@ -58,6 +58,8 @@ class Page(BaseModel, Generic[T]):
     totalPages: int
 
 
+# Fields of Gupy's job shape that only Gupy knows: kept in the job's attributes under these names.
+KEPT_FIELDS = ("publicationType", "departmentId", "roleId", "branchId")
 # Fields Gupy has and hireport keeps as they were sent (in the job's attributes).
 VENDOR_FIELDS = ("templateId", "responsibilities", "prerequisites", "additionalInformation", "notes",
                  "addressStreet", "addressNumber", "addressComplement", "addressDistrict", "addressCity",

@@ -11,7 +11,6 @@ from hireport.kit.bounds import LONG_TEXT, MAX_ITEMS, Attributes, Count, Id32, L
 from hireport.kit.pagination import MAX_LIMIT, Page
 from hireport.models import ApplicationStatus, CheckStatus, DocumentOwner, JobStatus, MessageStatus, PartnerKind
 from hireport.services.applications import FormAnswer
-from hireport.services.checks import LEASE_SECONDS
 from hireport.services.forms import Question
 from hireport.services.offers import OfferFields
 
@@ -56,10 +55,8 @@ class TenantRead(Read):
 class TenantUpdate(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     settings: Attributes | None = Field(
-        default=None, description="Merged key by key. `fuzzy_serializer` (bool, default true): PageUp's fuzzy "
-        "serializer on background checks. `pending_checks_leased` (bool, default true): a provider's poll for "
-        f"pending background checks leases what it is handed for {LEASE_SECONDS} s, so parallel pollers get "
-        "different checks; false: every poll gets the oldest pending checks, leased or not")
+        default=None, description="Merged key by key. The settings are the dialects' own: each API's description "
+        "names its settings, their types and defaults; an unknown setting or a value of another type is a 400")
 
 
 class PartnerCreate(BaseModel):

@@ -69,10 +69,9 @@ or `Public.BackgroundCheck.Write` (PUT). A provider sees and changes only the ch
 
 VOCABULARY = {
     # jobs
-    "external_id": "JobID", "title": "Title", "owner_user_id": "OwnerUserID", "num_vacancies": "NewPositions",
-    "replacement_positions": "ReplacementPositions", "needed_date": "NeededDate", "position_start": "PositionStart",
-    "position_end": "PositionEnd", "expires_at": "Expiry", "salary": "Salary", "site_id": "SiteID",
-    "summary": "Summary", "description": "Description", "job_status": "JobStatusID", "job_id": "jobId",
+    "external_id": "JobID", "title": "Title", "num_vacancies": "NewPositions",
+    "replacement_positions": "ReplacementPositions", "expires_at": "Expiry", "salary": "Salary", "summary": "Summary",
+    "description": "Description", "job_status": "JobStatusID", "job_id": "jobId",
     # applications
     "application_id": "applicationId", "applicant_id": "applicantId", "order_of_merit": "orderOfMerit",
     "status_code": "applicationStatusCode",
@@ -116,4 +115,5 @@ DIALECT = Dialect(
     routers=(jobs.router, applications.router, offers.router, documents.router, checks.router),
     render=errors.render, error_model=errors.ErrorBody, description=DESCRIPTION, authenticate=access_token_caller,
     scopes=SPECS, vocabulary=VOCABULARY, security_schemes=SECURITY,
+    tenant_settings=(checks.FUZZY, checks.LEASED),
 )

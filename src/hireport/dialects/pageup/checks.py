@@ -12,12 +12,18 @@ from hireport.dialects.pageup.shapes import to_wire
 from hireport.kit.auth import Caller
 from hireport.kit.bounds import LONG_TEXT, Id32, RowId
 from hireport.kit.errors import InvalidInput
+from hireport.kit.tenant_settings import TenantSetting
 from hireport.kit.web import DbSession, RuntimeDep
 from hireport.models import CheckStatus
 from hireport.services import checks, identity
 from hireport.services.checks import CheckResult, CheckState, PendingCheck, Report
 
 router = APIRouter(prefix="/{tenantId}/backgroundchecking", tags=["BackgroundChecking"])
+
+# What an operator turns per tenant (`PATCH /manage/v1/tenants/{id}` with `settings`): PageUp's fuzzy serializer
+# on this API's answers, and the leases a poll for pending checks takes (false: every poll the oldest five).
+FUZZY = TenantSetting("fuzzy_serializer", bool, default=True)
+LEASED = TenantSetting("pending_checks_leased", bool, default=True)
 
 
 ReadCaller = Annotated[Caller, Depends(hire(Scope.background_check_read, partner=True))]
@@ -63,8 +69,8 @@ async def poll(tenantId: Id32, rt: RuntimeDep, caller: ReadCaller,
     def hand_out(session: DbSession) -> JSONResponseMaybeFuzzy:
         settings = identity.tenant_settings(session, tenantId, remembered=rt.confirmed)
         found = checks.pending(session, caller, provider=provider, clock=rt.clock,
-                               leased=settings["pending_checks_leased"])
-        return JSONResponseMaybeFuzzy([_pending(p) for p in found], fuzzy=settings["fuzzy_serializer"])
+                               leased=settings[LEASED.name])
+        return JSONResponseMaybeFuzzy([_pending(p) for p in found], fuzzy=settings[FUZZY.name])
 
     return await rt.db.write(hand_out)  # a poll takes leases: it writes
 
@@ -80,7 +86,7 @@ async def report(tenantId: Id32, checkId: RowId, rt: RuntimeDep, caller: WriteCa
 
     def apply(session: DbSession) -> JSONResponseMaybeFuzzy:
         check = checks.report(session, caller, checkId, report, clock=rt.clock)
-        fuzzy = identity.tenant_settings(session, tenantId, remembered=rt.confirmed)["fuzzy_serializer"]
+        fuzzy = identity.tenant_settings(session, tenantId, remembered=rt.confirmed)[FUZZY.name]
         return JSONResponseMaybeFuzzy(_state(check), fuzzy=fuzzy)
 
     return await rt.db.write(apply)

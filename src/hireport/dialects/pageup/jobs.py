@@ -1,5 +1,6 @@
 """Jobs: list, read (by lJobID or sExternalJobID), create and update."""
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -81,18 +82,18 @@ def update_job(jobId: JobId, body: shapes.JobWrite, session: DbSession, rt: Runt
     return views.job(job, documents.attached_to(session, caller, DocumentOwner.job, [job.id])[job.id])
 
 
-_FIELDS = {"JobID": "external_id", "Title": "title", "OwnerUserID": "owner_user_id", "NewPositions": "num_vacancies",
-           "ReplacementPositions": "replacement_positions", "NeededDate": "needed_date",
-           "PositionStart": "position_start", "PositionEnd": "position_end", "Expiry": "expires_at",
-           "Salary": "salary", "SiteID": "site_id", "Summary": "summary", "Description": "description"}
+_FIELDS = {"JobID": "external_id", "Title": "title", "NewPositions": "num_vacancies",
+           "ReplacementPositions": "replacement_positions", "Expiry": "expires_at", "Salary": "salary",
+           "Summary": "summary", "Description": "description"}
 
 
 def _fields(body: shapes.JobWrite) -> JobFields:
     sent = body.model_dump(exclude_unset=True)
     values: dict[str, Any] = {_FIELDS[k]: v for k, v in sent.items() if k in _FIELDS}
-    extra = body.model_extra or {}
-    if extra:
-        values["attributes"] = extra
+    kept = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in sent.items() if k in views.KEPT_FIELDS}
+    attributes = {**(body.model_extra or {}), **kept}
+    if attributes:
+        values["attributes"] = attributes
     return JobFields(**values)
 
 

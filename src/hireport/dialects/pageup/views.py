@@ -6,6 +6,7 @@ from typing import Any
 
 from hireport.dialects.pageup import shapes
 from hireport.dialects.pageup.shapes import to_wire
+from hireport.kit.kept import kept_fields
 from hireport.models import Applicant, Application, Document, Job, JobStatus, Offer
 from hireport.services.applications import ApplicationView
 from hireport.services.documents import DocumentView
@@ -30,15 +31,19 @@ def job_info(job_id: int, external_id: str | None) -> shapes.JobInfo:
     return shapes.JobInfo(PUReferenceID=job_id, sExternalJobID=external_id)
 
 
+# Fields of PageUp's job shape that only PageUp knows: kept in the job's attributes under these names (dates
+# as ISO 8601 in UTC).
+KEPT_FIELDS = ("OwnerUserID", "NeededDate", "PositionStart", "PositionEnd", "SiteID")
+
+
 def job(j: Job, docs: list[DocumentView]) -> shapes.JobShape:
     return shapes.JobShape(
         JobInfo=job_info(j.id, j.external_id), JobID=j.external_id, Title=j.title,
-        JobStatusID=JOB_STATUS_IDS[j.status], JobStatus=j.status.value, OwnerUserID=j.owner_user_id,
-        NewPositions=j.num_vacancies, ReplacementPositions=j.replacement_positions, NeededDate=j.needed_date,
-        PositionStart=j.position_start, PositionEnd=j.position_end, Expiry=j.expires_at, Salary=j.salary,
-        SiteID=j.site_id, Summary=j.summary, Description=j.description, CreatedDate=j.created_at,
-        LastModifiedDate=j.updated_at, Documents=[shapes.DocumentShape(**document(d)) for d in docs],
-        **_extra(j.attributes),
+        JobStatusID=JOB_STATUS_IDS[j.status], JobStatus=j.status.value, NewPositions=j.num_vacancies,
+        ReplacementPositions=j.replacement_positions, Expiry=j.expires_at, Salary=j.salary, Summary=j.summary,
+        Description=j.description, CreatedDate=j.created_at, LastModifiedDate=j.updated_at,
+        Documents=[shapes.DocumentShape(**document(d)) for d in docs],
+        **kept_fields(j.attributes, shapes.JobShape, KEPT_FIELDS), **_extra(j.attributes),
     )
 
 
