@@ -13,7 +13,7 @@ to work hard on, is a validation error (a 400 in the dialect's shape) before any
 * lists and free-form objects: a cap on their items and keys (`Attributes`, `MAX_ITEMS`);
 * datetimes: stored in UTC, so one whose UTC time falls outside years 1 to 9999 is refused rather than
   overflowing. `UtcDatetime` requires a zone (the management API); `UtcIfNaive` reads a zone-less one as
-  UTC (PageUp's clients often send none).
+  UTC (some vendors' clients often send none).
 
 tests/test_input_bounds.py walks every dialect's OpenAPI and fails on an integer, string, array or
 free-form object without these bounds.

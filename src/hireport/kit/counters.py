@@ -2,7 +2,7 @@
 
 `limits`' own `MemoryStorage` expires its entries from a timer thread that it starts again whenever the
 last one has finished: with requests arriving, a new thread every 10 ms or so, and starting one waits for
-the GIL (about a third of the time of a Gupy request under load, measured with cProfile). These counters
+the GIL (about a third of the time of a rate-limited request under load, measured with cProfile). These counters
 expire as they are used instead: a key's hits are a queue of timestamps, oldest first, trimmed to the
 window whenever the key is touched, never longer than the limit; keys untouched for a whole window are
 swept at most once a minute. Memory is bounded by the keys (tokens, e-mails, addresses) seen in the

@@ -3,7 +3,7 @@
 A dialect is one vendor's wire format over the vendor-neutral services. It declares its name, where it is
 mounted, its routers, how it authenticates a request (before any body is read), the scopes it registers,
 how it renders an error, and its vocabulary: how the core's neutral field names are spelled on its wire
-(a PageUp client hears `NewPositions` where a Gupy client hears `numVacancies`). `hireport.app` mounts
+(one dialect's clients hear `NewPositions` where another's hear `vacancies`). `hireport.app` mounts
 the dialects from one list; the edge (`hireport.kit.door`), the error handlers and the API docs are the
 same for all of them. See docs/dialects.md.
 

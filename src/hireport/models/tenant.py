@@ -21,7 +21,7 @@ class Tenant(Base):
 
 class PartnerKind(StrEnum):
     """What a partner does for the tenants that use it: runs their background checks, or, as an ATS, provisions
-    apps for them, its customers (LinkedIn's partner integration)."""
+    apps for them, its customers (an ATS partner integration)."""
 
     background_check = "background_check"
     ats = "ats"

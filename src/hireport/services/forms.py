@@ -1,6 +1,6 @@
 """The forms candidates fill in: a job's application form (or the tenant's default one) and the tenant's
 new-starter form. A form is an ordered list of questions; answers are checked against it here, whichever
-page or API sent them, and kept as `[{"question": label, "answer": value}]` (what PageUp's answers read)."""
+page or API sent them, and kept as `[{"question": label, "answer": value}]` (what the APIs' answers read)."""
 
 import re
 from datetime import date
