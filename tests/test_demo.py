@@ -68,7 +68,7 @@ def test_the_demo_says_which_tenant_each_credential_acts_for(runtime: Runtime, t
     first = demo.credentials(runtime, saved)
     shown = demo.as_json(first)
     parent, app = shown["linkedin"]["parent"], shown["linkedin"]["app"]  # type: ignore[index]
-    assert parent["tenant"] is None, "a parent app's tokens carry no tenant (tests/test_linkedin_tokens.py)"
+    assert parent["tenant"] is None, "a parent app's tokens carry no tenant (tests/linkedin/test_tokens.py)"
     assert app["tenant"] == demo.DEMO_TENANT and shown["connect"]["tenant"] == demo.DEMO_TENANT  # type: ignore[index]
     assert [c["tenant"] for c in shown["clients"]] == [demo.DEMO_TENANT] * 2  # type: ignore[attr-defined]
     # credentials saved before said the parent app had the demo's tenant: they are issued anew, not shown again

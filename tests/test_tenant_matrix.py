@@ -39,13 +39,13 @@ MATRIX: dict[tuple[str, str], str] = {
     ("POST", "/connect/token"): "token",
     ("POST", "/connect/revocation"): "revocation",
     ("POST", "/oauth/v2/accessToken"): "own",       # a token for the app's own tenant (or none), never another
-    ("POST", "/oauth/v2/introspectToken"): "own",   # an app's own tokens only (test_linkedin_tokens)
-    # a partner's own apps only: another partner's are not found (test_linkedin_provisioning); no tenant's data
+    ("POST", "/oauth/v2/introspectToken"): "own",   # an app's own tokens only (tests/linkedin/test_tokens)
+    # a partner's own apps only: another partner's are not found (tests/linkedin/test_provisioning); no tenant's data
     ("POST", "/v2/provisionedApplications"): "own",
     ("GET", "/v2/provisionedApplications"): "own",
     ("POST", "/v2/provisionedApplications/{key}"): "own",
     # a customer's app reaches only its own customer's integrations: another's key finds nothing, changes
-    # nothing (test_linkedin_integrations: test_another_customers_app_finds_nothing_and_changes_nothing)
+    # nothing (tests/linkedin/test_integrations: test_another_customers_app_finds_nothing_and_changes_nothing)
     ("GET", "/v2/atsIntegrations"): "own",
     ("POST", "/v2/atsIntegrations"): "own",
     ("GET", "/v2/atsIntegrations/{key}/configurations"): "own",

@@ -1,0 +1,2 @@
+"""LinkedIn's ATS partner integration: tokens, provisioning, integrations, the configuration plugin and its
+widget, and LinkedIn's own client pointed at hireport."""
