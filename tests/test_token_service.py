@@ -108,8 +108,10 @@ def test_refusals_are_rfc6749_errors(client: TestClient, creds: Credentials, fie
     assert response.status_code == 400
     body = response.json()
     assert body["error"] == error
-    assert body["error_description"]
+    assert body["error_description"] and "{" not in body["error_description"], "the service's words are spelled"
     assert "access_token" not in body
+    if "instanceId" in fields:
+        assert "instanceId" in body["error_description"], "named as the form names it"
 
 
 def test_body_must_be_a_form(client: TestClient, creds: Credentials):

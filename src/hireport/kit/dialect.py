@@ -12,7 +12,7 @@ takes document-sized bodies says so with `openapi_extra=DOCUMENT_BODY` (others t
 """
 
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -108,9 +108,7 @@ class Dialect:
         fields = {str(d.get("field")) for d in exc.details if d.get("field")}
 
         def words(text: str) -> str:
-            # `{name}` marks a neutral field name inside a message
-            return _MARKED.sub(lambda m: self.spell(m[1]) if m[1] in fields or m[1] in self.vocabulary
-                               else m[1], text)
+            return said(text, self.vocabulary, fields)
 
         details = [{**d, "field": self.spell(str(d["field"])) if d.get("field") else d.get("field"),
                     "message": words(str(d.get("message", exc.message)))} for d in exc.details]
@@ -124,6 +122,13 @@ class Dialect:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def said(message: str, vocabulary: Mapping[str, str], fields: Collection[str] = ()) -> str:
+    """A service's message in a dialect's words: each `{name}` marker (a neutral field name) spelled by the
+    vocabulary (a name the vocabulary lacks but the error's own fields name is kept as it is, unmarked)."""
+    return _MARKED.sub(lambda m: _NAME.sub(lambda n: vocabulary.get(n[0], n[0]), m[1])
+                       if m[1] in fields or m[1] in vocabulary else m[1], message)
 _MARKED = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 

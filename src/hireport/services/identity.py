@@ -322,7 +322,7 @@ def client_credentials(reader: Reader, *, client_id: str, client_secret: str, sc
 
 def app_credentials(reader: Reader, *, client_id: str, client_secret: str, lifetime: int) -> TokenClaims:
     """What an app's credentials are granted, for token services where an app has one tenant or none (no
-    `instanceId` is asked): every scope of the client, for its tenant; a partner's client acts for no
+    tenant is asked for): every scope of the client, for its tenant; a partner's client acts for no
     tenant (it manages its customers' apps, and no tenant's data is open to it)."""
     client = authenticated_client(reader, client_id, client_secret)
     return TokenClaims(client_id=client.client_id, tenant_id=client.tenant_id, scopes=list(client.scopes),
@@ -380,17 +380,17 @@ def _tenant_for(reader: Reader, client: ClientRecord, instance_id: str | None) -
     if instance_id is None or not instance_id.strip():
         if client.tenant_id is not None:
             return client.tenant_id
-        raise TokenRequestError(GrantError.invalid_request, "instanceId is required for a partner client")
+        raise TokenRequestError(GrantError.invalid_request, "{instance_id} is required for a partner client")
     try:
         tenant_id = int(instance_id)
     except ValueError:
-        raise TokenRequestError(GrantError.invalid_request, "instanceId must be a tenant id (an integer)") from None
+        raise TokenRequestError(GrantError.invalid_request, "{instance_id} must be a tenant id (an integer)") from None
     if client.tenant_id is not None:
         allowed = tenant_id == client.tenant_id
     else:
         allowed = _PARTNER_SERVES.first(reader, {"tenant_id": tenant_id, "partner_id": client.partner_id}) is not None
     if not allowed:
-        raise TokenRequestError(GrantError.invalid_grant, f"the client may not act for instanceId {tenant_id}")
+        raise TokenRequestError(GrantError.invalid_grant, f"the client may not act for {{instance_id}} {tenant_id}")
     return tenant_id
 
 

@@ -32,5 +32,6 @@ DIALECT = Dialect(
     name="oauth", title="hireport token service", prefix="", docs_prefix="/connect",
     paths=("/connect/token", "/.well-known/openid-configuration", "/oauth/v2/accessToken"),
     routers=(endpoints.router, linkedin.router), render=errors.render, error_model=errors.ErrorBody,
+    vocabulary=errors.VOCABULARY,
     description=DESCRIPTION,
 )

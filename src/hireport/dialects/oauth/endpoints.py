@@ -17,9 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.responses import Response
 
-from hireport.dialects.oauth.errors import NO_STORE
+from hireport.dialects.oauth.errors import NO_STORE, VOCABULARY
 from hireport.dialects.oauth.forms import field, form_body, param, read_form, text
 from hireport.kit import scopes
+from hireport.kit.dialect import said
 from hireport.kit.web import RuntimeDep
 from hireport.services import authorization, identity
 from hireport.services.authorization import PersonGrant
@@ -180,5 +181,5 @@ def _error(exc: TokenRequestError, *, basic_auth: bool) -> JSONResponse:
     if exc.error == GrantError.invalid_client and basic_auth:
         status = 401
         headers["WWW-Authenticate"] = 'Basic realm="hireport"'
-    return JSONResponse({"error": exc.error.value, "error_description": exc.message}, status_code=status,
-                        headers=headers)
+    return JSONResponse({"error": exc.error.value, "error_description": said(exc.message, VOCABULARY)},
+                        status_code=status, headers=headers)

@@ -6,6 +6,8 @@ from starlette.responses import JSONResponse, Response
 
 from hireport.kit.dialect import Problem
 
+VOCABULARY = {"instance_id": "instanceId"}  # the token form's field for the tenant asked for (IdentityServer's)
+
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _CODES = {400: "invalid_request", 401: "invalid_client", 500: "server_error"}
 
