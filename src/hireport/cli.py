@@ -10,7 +10,7 @@ import importlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from importlib.metadata import version
@@ -100,6 +100,15 @@ def _load_scopes() -> None:
     """Make the scopes credentials may carry known: each dialect registers its own when it is imported (so a
     command that names scopes loads the dialects; the others do not)."""
     importlib.import_module("hireport.dialects")
+
+
+def _show(rows: list[dict[str, Any]], as_json: bool, line: Callable[[dict[str, Any]], str]) -> None:
+    """A list command's rows: as JSON, or a line each (tab-separated columns)."""
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        typer.echo(line(row))
 
 
 def _print_first_operator(secret: str | None, *, to: Console = console) -> None:
@@ -250,11 +259,7 @@ def users_list(tenant: Annotated[int, typer.Option(help="The tenant whose member
     with _transaction() as (session, _, _):
         rows = [{"id": a.id, "email": a.email, "name": a.display_name, "role": role.value}
                 for a, role in accounts.members_of(session, tenant)]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    for row in rows:
-        typer.echo(f"{row['id']}\t{row['email']}\t{row['role']}\t{row['name']}")
+    _show(rows, as_json, lambda row: f"{row['id']}\t{row['email']}\t{row['role']}\t{row['name']}")
 
 
 @db_app.command("upgrade")
@@ -371,13 +376,13 @@ def clients_list(tenant: Annotated[int | None, typer.Option(
                  "partner": None if c.partner_id is None else partners[c.partner_id], "scopes": list(c.scopes),
                  "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None}
                 for c in identity.list_clients(session, tenant_id=tenant)]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    for row in rows:
+
+    def line(row: dict[str, Any]) -> str:
         owner = f"partner {row['partner']}" if row["partner"] else f"tenant {row['tenant']}"
         state = f"revoked {row['revoked_at'][:16].replace('T', ' ')}" if row["revoked_at"] else "active"
-        typer.echo(f"{row['client_id']}\t{row['name']}\t{owner}\t{' '.join(row['scopes'])}\t{state}")
+        return f"{row['client_id']}\t{row['name']}\t{owner}\t{' '.join(row['scopes'])}\t{state}"
+
+    _show(rows, as_json, line)
 
 
 @clients_app.command("revoke")
@@ -419,11 +424,7 @@ def tenants_list(as_json: JsonFlag = False) -> None:
 
     with _transaction() as (session, _, _):
         rows = [{"id": t.id, "name": t.name} for t in identity.list_tenants(session)]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    for row in rows:
-        typer.echo(f"{row['id']}\t{row['name']}")
+    _show(rows, as_json, lambda row: f"{row['id']}\t{row['name']}")
 
 
 @partners_app.command("create")
@@ -447,11 +448,7 @@ def partners_list(as_json: JsonFlag = False) -> None:
 
     with _transaction() as (session, _, _):
         rows = [{"code": p.code, "name": p.name, "kind": p.kind} for p in identity.list_partners(session)]
-    if as_json:
-        typer.echo(json.dumps(rows, indent=2))
-        return
-    for row in rows:
-        typer.echo(f"{row['code']}\t{row['name']}\t{row['kind']}")
+    _show(rows, as_json, lambda row: f"{row['code']}\t{row['name']}\t{row['kind']}")
 
 
 @operators_app.command("create")
